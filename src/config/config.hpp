@@ -1,0 +1,91 @@
+#pragma once
+
+// The validated configuration of one run. Produced by parse_config() (config_parser.hpp);
+// every value here has passed its range check, so the rest of the code trusts it.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace myelin {
+
+// A number, or a distribution drawn per neuron (neuron parameters) or per synapse
+// (weights, delays) from counter-based random numbers.
+struct ParamValue {
+  enum class Kind { constant, uniform, normal };
+  Kind kind = Kind::constant;
+  double a = 0.0;  // the constant; uniform low; normal mean
+  double b = 0.0;  // uniform high; normal standard deviation
+
+  static ParamValue constant(double v) { return {Kind::constant, v, 0.0}; }
+  bool is_constant() const { return kind == Kind::constant; }
+};
+
+struct SimulationConfig {
+  double dt = 0.1;         // [ms]
+  double t_stop = 1000.0;  // [ms]
+  std::uint64_t seed = 12345;
+  int threads = 0;         // OpenMP threads per rank; 0 = OMP_NUM_THREADS or 1
+  double v_bound = 1.0e4;  // [mV] |V_m| beyond this is a runaway: the run stops with exit 3
+};
+
+struct PopulationConfig {
+  std::string name;
+  std::string model;  // "lif"
+  std::uint32_t size = 0;
+  std::map<std::string, ParamValue> params;  // every parameter of the model, defaults filled in
+};
+
+enum class ConnectionRule { small_world, fixed_probability, one_to_one, all_to_all };
+
+struct ProjectionConfig {
+  std::string name;
+  std::string source;
+  std::string target;
+  ConnectionRule rule = ConnectionRule::fixed_probability;
+  int k = 0;       // small_world: lattice neighbours (even)
+  double p = 0.0;  // small_world: rewiring probability; fixed_probability: connection probability
+  bool symmetric = true;  // small_world: each undirected edge gives a synapse each way
+  bool autapses = false;  // fixed_probability, all_to_all: allow i -> i when source == target
+  std::string synapse = "delta";
+  ParamValue weight = ParamValue::constant(0.0);  // [mV] for delta synapses
+  ParamValue delay = ParamValue::constant(1.0);   // [ms], >= dt
+};
+
+struct TraceConfig {
+  std::string population;
+  std::vector<std::string> variables;  // e.g. "V_m"
+  bool all_neurons = false;
+  std::vector<std::uint32_t> neurons;  // population-local ids, sorted, unique
+  double interval = 1.0;               // [ms], a whole multiple of dt
+};
+
+struct OutputConfig {
+  std::string file = "myelin.h5";
+  bool spikes = true;
+  std::vector<TraceConfig> traces;
+  double flush_interval = 100.0;  // [ms] of simulated time between collective flushes
+};
+
+enum class PartitionMethod { contiguous, round_robin, balanced };
+
+struct PartitionConfig {
+  PartitionMethod method = PartitionMethod::contiguous;
+};
+
+struct Config {
+  std::string text;                    // the config file as given
+  std::vector<std::string> overrides;  // the --set KEY=VALUE arguments, in order
+  SimulationConfig simulation;
+  std::vector<PopulationConfig> populations;  // sorted by name: this fixes the gid layout
+  std::vector<ProjectionConfig> projections;  // sorted by name
+  OutputConfig output;
+  PartitionConfig partition;
+  double progress_interval = 1.0;  // [s] of wall time between progress lines
+
+  const PopulationConfig* find_population(const std::string& name) const;
+};
+
+}  // namespace myelin

@@ -1,0 +1,90 @@
+#pragma once
+
+// One HDF5 result file, opened by every rank of a communicator and written collectively
+// (MPI-IO). Every call below is collective: all ranks call it in the same order with the same
+// shared arguments; rank-specific arguments are marked "this rank's". Layout: README "Output".
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "network/local_network.hpp"
+
+namespace myelin {
+
+// What is known when the run starts (written at once, so an incomplete file still says what
+// it was).
+struct RunInfo {
+  std::string config_text;
+  std::vector<std::string> overrides;
+  std::uint64_t seed = 0;
+  std::string version;
+  std::string git_sha;
+  int ranks = 1;
+  int threads = 1;
+  double dt = 0.1;         // [ms]
+  double t_stop = 0.0;     // [ms]
+  double min_delay = 0.0;  // [ms]
+};
+
+// What is known when the run ends. Arrays are indexed by rank and identical on every rank
+// (the caller gathers them).
+struct RunStats {
+  std::vector<std::string> phase_names;          // build, update, exchange, deliver, output, ...
+  std::vector<std::vector<double>> phase_times;  // [rank][phase] seconds
+  std::vector<double> peak_rss_mb;               // [rank]
+  std::uint64_t total_spikes = 0;
+  double wall_time = 0.0;  // [s]
+};
+
+class ResultFile {
+ public:
+  // Creates (truncates) `path`. Writes /meta attribute complete = 0 at once.
+  ResultFile(const std::string& path, MPI_Comm comm);
+  ~ResultFile();
+  ResultFile(const ResultFile&) = delete;
+  ResultFile& operator=(const ResultFile&) = delete;
+
+  void write_run_info(const RunInfo& info);
+  void write_network(const std::vector<ProjectionSummary>& projections,
+                     const PartitionSummary& partition);
+
+  // Creates /spikes/<name>/{node_ids,timestamps}, empty and extendable, for each population.
+  void create_spike_groups(const std::vector<std::string>& populations);
+  // Appends to population `population`: the rows this rank passes, placed after the rows of
+  // lower ranks. Rows must already be in file order (time, then id) across the ranks' slices.
+  void append_spikes(std::size_t population, std::span<const std::uint64_t> node_ids,
+                     std::span<const double> timestamps_ms);
+
+  // Creates /traces/<population>/{<variable>..., node_ids, times}. `node_ids` are all recorded
+  // neurons (population-local, ascending); `my_columns` are the indices into node_ids that
+  // this rank samples (ascending). Returns a handle for append_traces.
+  std::size_t create_traces(const std::string& population,
+                            const std::vector<std::string>& variables,
+                            const std::vector<std::uint64_t>& node_ids, double interval_ms,
+                            const std::vector<std::uint32_t>& my_columns);
+  // Appends `times_ms.size()` samples. `values[v]` holds variable v for this rank's columns,
+  // row-major (sample, column).
+  void append_traces(std::size_t handle, std::span<const double> times_ms,
+                     const std::vector<std::vector<double>>& values);
+
+  void write_run_stats(const RunStats& stats);
+  // Flushes, sets /meta complete = 1 and closes the file.
+  void mark_complete();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reads a result file (serially, any process) and returns a human-readable summary for
+// `myelin info`: config origin, ranks x threads, dt, t_stop, complete or not, per population
+// spikes and mean rate, traces, projections with metrics. Throws InputError when the file is
+// missing or not a Myelin result file.
+std::string describe_result_file(const std::string& path);
+
+}  // namespace myelin

@@ -1,0 +1,70 @@
+#pragma once
+
+// Leaky integrate-and-fire neuron with delta synapses (NEST iaf_psc_delta conventions).
+//
+//   tau_m dV/dt = -(V - E_L) + R (I_e + noise),  R = tau_m / C_m
+//   V >= V_th  ->  spike, V <- V_reset, V clamped for t_ref
+//
+// Integration is exact between steps (V relaxes to V_inf = E_L + R I_e with factor
+// exp(-dt/tau_m)); the white-noise current is integrated exactly as an Ornstein-Uhlenbeck
+// process whose free stationary SD is noise_sigma. The threshold crossing time inside a step
+// and the end of the refractory period are resolved continuously, so the firing rate does not
+// carry the O(dt) error of counting whole steps (see README, "Numerics").
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "model/health.hpp"
+#include "model/parameter_info.hpp"
+#include "myelin/types.hpp"
+
+namespace myelin {
+
+std::span<const ParameterInfo> lif_parameters();
+std::span<const std::string_view> lif_recordables();
+// Cross-parameter checks that the per-parameter ranges cannot express (V_reset < V_th ...).
+void check_lif_constraints(const PopulationConfig& pop, std::uint64_t seed);
+
+class LifPopulation {
+ public:
+  // `gids` are the global ids of the neurons this rank owns, ascending; `first_gid` is the gid
+  // of the population's neuron 0 (parameters are drawn by population-local index).
+  LifPopulation(const PopulationConfig& config, std::span<const Gid> gids, Gid first_gid, double dt,
+                std::uint64_t seed, double v_bound);
+
+  std::size_t size() const { return gid_.size(); }
+  std::span<const Gid> gids() const { return gid_; }
+
+  // Advances neurons [begin, end) through step `step`. `input[i]` is the summed delta input
+  // [mV] that arrives at the end of this step for local neuron i. Spikes are appended in
+  // ascending gid order; the first bad value (non-finite or |V| > v_bound) goes to `health`.
+  void update(std::size_t begin, std::size_t end, Step step, std::span<const double> input,
+              std::vector<Spike>& spikes, Health& health);
+
+  // Current value of a recordable variable of local neuron i.
+  double value(std::string_view variable, std::size_t i) const;
+
+ private:
+  std::vector<Gid> gid_;
+  double dt_;
+  std::uint64_t seed_;
+  double v_bound_;
+  bool any_noise_ = false;
+  // Per-neuron constants.
+  std::vector<double> tau_m_;        // [ms]
+  std::vector<double> decay_;        // exp(-dt/tau_m)
+  std::vector<double> v_inf_;        // [mV] E_L + R I_e
+  std::vector<double> v_th_;         // [mV]
+  std::vector<double> v_reset_;      // [mV]
+  std::vector<double> t_ref_steps_;  // t_ref / dt
+  std::vector<double> noise_sigma_;  // [mV] stationary SD of the free membrane potential
+  std::vector<double> noise_step_;   // [mV] SD of the noise added in one step
+  // State.
+  std::vector<double> v_m_;         // [mV]
+  std::vector<double> refractory_;  // [steps] left in the refractory period, fractional
+};
+
+}  // namespace myelin

@@ -1,0 +1,31 @@
+#pragma once
+
+// What a neuron model declares about each of its parameters: the config parser validates
+// against this table and the README's reference is written from it.
+
+#include <limits>
+#include <span>
+#include <string_view>
+
+namespace myelin {
+
+struct ParameterInfo {
+  std::string_view name;  // NEST name, e.g. "tau_m"
+  std::string_view unit;  // "ms", "mV", "pA", "pF", "nS" or "" for dimensionless
+  double default_value;
+  double min = -std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();
+  bool min_exclusive = false;  // true: value must be > min; false: >= min
+  std::string_view meaning;
+};
+
+// The parameter table of a model, or an empty span when the model is unknown.
+std::span<const ParameterInfo> parameters_of(std::string_view model);
+
+// Names of the models a config may use, for error messages.
+std::span<const std::string_view> known_models();
+
+// Recordable state variables of a model (for [output.traces]).
+std::span<const std::string_view> recordable_variables(std::string_view model);
+
+}  // namespace myelin

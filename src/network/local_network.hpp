@@ -1,0 +1,84 @@
+#pragma once
+
+// The part of the network one rank simulates, built the same way on every rank from the
+// config alone: every rank generates the global graph (deterministic, per-vertex random
+// streams), partitions it with Boost.Graph, keeps the synapses onto its own neurons and
+// drops the rest. Pure computation: no MPI, no OpenMP.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "myelin/types.hpp"
+
+namespace myelin {
+
+struct PopulationLayout {
+  std::string name;
+  Gid first = 0;  // gid of neuron 0
+  std::uint32_t size = 0;
+};
+
+// Populations in config order (sorted by name), laid out one after another in gid space.
+std::vector<PopulationLayout> layout_populations(const Config& config);
+
+// Synapses whose targets one thread owns, in CSR form keyed by source gid. Inside a row the
+// order is canonical: (target gid, projection index, edge index), the same for every split,
+// so each target accumulates its inputs in the same order whatever the ranks and threads.
+struct ThreadSynapses {
+  std::vector<std::uint64_t> row_begin;  // size n_global + 1
+  std::vector<std::uint32_t> target;     // rank-local neuron index
+  std::vector<double> weight;            // [mV]
+  std::vector<std::uint32_t> delay;      // [steps], >= 1
+};
+
+// Rank-local neuron indices [begin, end).
+struct IndexRange {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+};
+
+struct ProjectionSummary {
+  std::string name;
+  std::uint64_t n_synapses = 0;
+  // Graph rules only (small_world): Watts-Strogatz metrics of the undirected graph.
+  std::optional<double> clustering;
+  std::optional<double> mean_path_length;
+  std::uint32_t clustering_vertices = 0;  // vertices averaged (all, or a deterministic sample)
+  std::uint32_t path_length_sources = 0;  // BFS sources used (all, or a deterministic sample)
+};
+
+struct PartitionSummary {
+  std::vector<std::uint64_t> neurons_per_rank;
+  std::vector<std::uint64_t> synapses_per_rank;  // incoming synapses of each rank's neurons
+  std::uint64_t edge_cut = 0;                    // synapses whose source and target ranks differ
+  std::uint64_t total_synapses = 0;
+};
+
+struct LocalNetwork {
+  int rank = 0;
+  int n_ranks = 1;
+  int n_threads = 1;
+  Gid n_global = 0;
+  std::vector<PopulationLayout> populations;
+  // Per population: the gids this rank owns, ascending.
+  std::vector<std::vector<Gid>> local_gids;
+  // Rank-local index of each population's first local neuron; neurons are numbered
+  // population by population, ascending gid inside each.
+  std::vector<std::uint32_t> population_offset;
+  std::uint32_t n_local = 0;
+  // [thread][population]: the rank-local neurons each thread integrates (contiguous).
+  std::vector<std::vector<IndexRange>> thread_ranges;
+  // [thread]: the synapses onto that thread's neurons.
+  std::vector<ThreadSynapses> thread_synapses;
+  Step min_delay = 1;  // [steps] over every projection in the config (a lower bound of each)
+  Step max_delay = 1;  // [steps] an upper bound of every synapse's delay
+  std::vector<ProjectionSummary> projections;  // config order
+  PartitionSummary partition;
+};
+
+LocalNetwork build_local_network(const Config& config, int rank, int n_ranks, int n_threads);
+
+}  // namespace myelin
