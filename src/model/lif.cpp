@@ -90,7 +90,9 @@ LifPopulation::LifPopulation(const PopulationConfig& config, std::span<const Gid
     const double e_l = value("E_L", local);
     tau_m_[i] = tau_m;
     decay_[i] = std::exp(-dt / tau_m);
-    v_inf_[i] = e_l + tau_m / value("C_m", local) * value("I_e", local);
+    // tau_m * I_e / C_m rounds to the exact R*I for round inputs (R I = 15 mV at 1.5 nA, 10 MOhm),
+    // so a drive exactly at threshold never fires, as the closed form says.
+    v_inf_[i] = e_l + tau_m * value("I_e", local) / value("C_m", local);
     v_th_[i] = value("V_th", local);
     v_reset_[i] = value("V_reset", local);
     t_ref_steps_[i] = value("t_ref", local) / dt;
@@ -130,7 +132,7 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
         refractory_[i] = 0.0;
       }
     }
-    if (v >= v_th_[i]) [[unlikely]] {
+    if (v > v_th_[i]) [[unlikely]] {
       // Time into the step at which the deterministic trajectory from the old V reaches V_th;
       // a crossing caused by an input jump or by noise is placed at the end of the step.
       double crossing = 1.0;
@@ -155,9 +157,8 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
   }
 }
 
-double LifPopulation::value(std::string_view variable, std::size_t i) const {
-  if (variable == "V_m") return v_m_[i];
-  return std::numeric_limits<double>::quiet_NaN();
+double LifPopulation::value(std::size_t variable, std::size_t i) const {
+  return variable == 0 ? v_m_[i] : std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace myelin

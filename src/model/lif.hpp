@@ -3,7 +3,7 @@
 // Leaky integrate-and-fire neuron with delta synapses (NEST iaf_psc_delta conventions).
 //
 //   tau_m dV/dt = -(V - E_L) + R (I_e + noise),  R = tau_m / C_m
-//   V >= V_th  ->  spike, V <- V_reset, V clamped for t_ref
+//   V > V_th   ->  spike, V <- V_reset, V clamped for t_ref
 //
 // Integration is exact between steps (V relaxes to V_inf = E_L + R I_e with factor
 // exp(-dt/tau_m)); the white-noise current is integrated exactly as an Ornstein-Uhlenbeck
@@ -44,8 +44,9 @@ class LifPopulation {
   void update(std::size_t begin, std::size_t end, Step step, std::span<const double> input,
               std::vector<Spike>& spikes, Health& health);
 
-  // Current value of a recordable variable of local neuron i.
-  double value(std::string_view variable, std::size_t i) const;
+  // Current value of recordable variable `variable` (index into lif_recordables()) of local
+  // neuron i.
+  double value(std::size_t variable, std::size_t i) const;
 
  private:
   std::vector<Gid> gid_;

@@ -3,6 +3,7 @@
 // What a neuron model declares about each of its parameters: the config parser validates
 // against this table and the README's reference is written from it.
 
+#include <cstdint>
 #include <limits>
 #include <span>
 #include <string_view>
@@ -24,6 +25,12 @@ std::span<const ParameterInfo> parameters_of(std::string_view model);
 
 // Names of the models a config may use, for error messages.
 std::span<const std::string_view> known_models();
+
+// Cross-parameter checks of a population whose parameters each passed their range check
+// (for example V_reset < V_th, for every neuron when a value is a distribution). Throws
+// InputError naming the key.
+struct PopulationConfig;
+void check_model_constraints(const PopulationConfig& population, std::uint64_t seed);
 
 // Recordable state variables of a model (for [output.traces]).
 std::span<const std::string_view> recordable_variables(std::string_view model);

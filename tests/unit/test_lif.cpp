@@ -36,7 +36,7 @@ TEST(Lif, RelaxesExactlyToSteadyState) {
   for (Step s = 0; s < 100; ++s) lif.update(0, 1, s, input, spikes, health);
   const double v_inf = -70.0 + 10.0 / 250.0 * 100.0;
   const double expected = v_inf + (-60.0 - v_inf) * std::exp(-10.0 / 10.0);
-  EXPECT_NEAR(lif.value("V_m", 0), expected, 1e-12);
+  EXPECT_NEAR(lif.value(0, 0), expected, 1e-12);
   EXPECT_TRUE(spikes.empty());
   EXPECT_FALSE(health.failed);
 }
@@ -49,20 +49,20 @@ TEST(Lif, DeltaInputJumpsAndRefractoryDiscardsInput) {
   Health health;
   std::vector<double> input{5.0};
   lif.update(0, 1, 0, input, spikes, health);
-  EXPECT_NEAR(lif.value("V_m", 0), -65.0, 1e-12);
+  EXPECT_NEAR(lif.value(0, 0), -65.0, 1e-12);
   input[0] = 20.0;  // crosses V_th = -55 by an input jump: spike at step 1
   lif.update(0, 1, 1, input, spikes, health);
   ASSERT_EQ(spikes.size(), 1u);
   EXPECT_EQ(spikes[0].step, 1);
-  EXPECT_DOUBLE_EQ(lif.value("V_m", 0), -70.0);
+  EXPECT_DOUBLE_EQ(lif.value(0, 0), -70.0);
   // 10 refractory steps: inputs are lost and V stays at V_reset.
   for (Step s = 2; s < 12; ++s) {
     lif.update(0, 1, s, input, spikes, health);
-    EXPECT_DOUBLE_EQ(lif.value("V_m", 0), -70.0) << "step " << s;
+    EXPECT_DOUBLE_EQ(lif.value(0, 0), -70.0) << "step " << s;
   }
   input[0] = 1.0;
   lif.update(0, 1, 12, input, spikes, health);
-  EXPECT_NEAR(lif.value("V_m", 0), -69.0, 1e-9);
+  EXPECT_NEAR(lif.value(0, 0), -69.0, 1e-9);
   EXPECT_EQ(spikes.size(), 1u);
 }
 
@@ -77,8 +77,8 @@ TEST(Lif, NoiseHasTheStatedStationarySd) {
   for (Step s = 0; s < 500; ++s) lif.update(0, n, s, input, spikes, health);  // 5 tau_m
   double sum = 0.0, sum2 = 0.0;
   for (std::uint32_t i = 0; i < n; ++i) {
-    sum += lif.value("V_m", i);
-    sum2 += lif.value("V_m", i) * lif.value("V_m", i);
+    sum += lif.value(0, i);
+    sum2 += lif.value(0, i) * lif.value(0, i);
   }
   const double mean = sum / n;
   const double sd = std::sqrt(sum2 / n - mean * mean);

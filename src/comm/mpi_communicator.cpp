@@ -1,0 +1,136 @@
+#include "comm/mpi_communicator.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace myelin {
+
+namespace {
+
+// Wire format of one spike: 8 bytes, (step inside the epoch) << 32 | gid. Epochs are at most
+// 2^32 steps long, so the offset always fits.
+std::uint64_t pack(const Spike& s, Step epoch_begin) {
+  return (static_cast<std::uint64_t>(s.step - epoch_begin) << 32) | s.gid;
+}
+Spike unpack(std::uint64_t w, Step epoch_begin) {
+  return {epoch_begin + static_cast<Step>(w >> 32), static_cast<Gid>(w & 0xffffffffu)};
+}
+
+// The health record travels with the counts in one Allgather: fixed-size, trivially copyable.
+struct WireHealth {
+  std::int64_t count;
+  std::int64_t failed;
+  std::int64_t step;
+  std::int64_t gid;
+  std::int64_t variable;
+  std::int64_t population;
+  double value;
+};
+
+}  // namespace
+
+void check_mpi(int code, const char* call) {
+  if (code == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(code, text, &length);
+  throw std::runtime_error(std::string(call) +
+                           " failed: " + std::string(text, static_cast<std::size_t>(length)));
+}
+
+MpiCommunicator::MpiCommunicator(MPI_Comm comm) : comm_(comm) {
+  check_mpi(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
+  check_mpi(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
+  counts_.resize(static_cast<std::size_t>(size_));
+  displacements_.resize(static_cast<std::size_t>(size_));
+}
+
+void MpiCommunicator::exchange(std::span<const Spike> local, Step epoch_begin, Step,
+                               std::vector<Spike>& all, Health& health) {
+  send_.resize(local.size());
+  std::transform(local.begin(), local.end(), send_.begin(),
+                 [&](const Spike& s) { return pack(s, epoch_begin); });
+
+  const WireHealth mine{static_cast<std::int64_t>(local.size()),
+                        health.failed ? 1 : 0,
+                        health.step,
+                        static_cast<std::int64_t>(health.gid),
+                        static_cast<std::int64_t>(health.variable),
+                        static_cast<std::int64_t>(health.population),
+                        health.value};
+  std::vector<WireHealth> everyone(static_cast<std::size_t>(size_));
+  check_mpi(MPI_Allgather(&mine, sizeof(WireHealth), MPI_BYTE, everyone.data(), sizeof(WireHealth),
+                          MPI_BYTE, comm_),
+            "MPI_Allgather");
+
+  int total = 0;
+  for (int r = 0; r < size_; ++r) {
+    const auto& h = everyone[static_cast<std::size_t>(r)];
+    counts_[static_cast<std::size_t>(r)] = static_cast<int>(h.count);
+    displacements_[static_cast<std::size_t>(r)] = total;
+    total += static_cast<int>(h.count);
+    if (h.failed) {
+      Health other;
+      other.failed = true;
+      other.step = h.step;
+      other.gid = static_cast<Gid>(h.gid);
+      other.variable = static_cast<std::uint32_t>(h.variable);
+      other.population = static_cast<std::uint32_t>(h.population);
+      other.value = h.value;
+      health.merge(other);
+    }
+  }
+  receive_.resize(static_cast<std::size_t>(total));
+  check_mpi(
+      MPI_Allgatherv(send_.data(), static_cast<int>(send_.size()), MPI_UINT64_T, receive_.data(),
+                     counts_.data(), displacements_.data(), MPI_UINT64_T, comm_),
+      "MPI_Allgatherv");
+  all.resize(receive_.size());
+  std::transform(receive_.begin(), receive_.end(), all.begin(),
+                 [&](std::uint64_t w) { return unpack(w, epoch_begin); });
+
+  ++counters_.epochs;
+  counters_.bytes_sent += send_.size() * sizeof(std::uint64_t);
+  counters_.bytes_received += receive_.size() * sizeof(std::uint64_t);
+}
+
+int MpiCommunicator::first_failed_rank(bool failed) {
+  int mine = failed ? rank_ : size_;
+  int lowest = size_;
+  check_mpi(MPI_Allreduce(&mine, &lowest, 1, MPI_INT, MPI_MIN, comm_), "MPI_Allreduce");
+  return lowest == size_ ? -1 : lowest;
+}
+
+std::string MpiCommunicator::broadcast(const std::string& text, int root) {
+  std::uint64_t length = text.size();
+  check_mpi(MPI_Bcast(&length, 1, MPI_UINT64_T, root, comm_), "MPI_Bcast");
+  std::string out = rank_ == root ? text : std::string(length, '\0');
+  check_mpi(MPI_Bcast(out.data(), static_cast<int>(length), MPI_CHAR, root, comm_), "MPI_Bcast");
+  return out;
+}
+
+std::vector<double> MpiCommunicator::allgather(double value) {
+  std::vector<double> out(static_cast<std::size_t>(size_));
+  check_mpi(MPI_Allgather(&value, 1, MPI_DOUBLE, out.data(), 1, MPI_DOUBLE, comm_),
+            "MPI_Allgather");
+  return out;
+}
+
+std::uint64_t MpiCommunicator::sum(std::uint64_t value) {
+  std::uint64_t out = 0;
+  check_mpi(MPI_Allreduce(&value, &out, 1, MPI_UINT64_T, MPI_SUM, comm_), "MPI_Allreduce");
+  return out;
+}
+
+double MpiCommunicator::max(double value) {
+  double out = 0.0;
+  check_mpi(MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_MAX, comm_), "MPI_Allreduce");
+  return out;
+}
+
+void MpiCommunicator::barrier() {
+  check_mpi(MPI_Barrier(comm_), "MPI_Barrier");
+}
+
+}  // namespace myelin

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <mpi.h>
+
+#include "comm/communicator.hpp"
+
+namespace myelin {
+
+// Throws std::runtime_error naming the MPI call when it does not return MPI_SUCCESS
+// (the communicator's error handler is set to MPI_ERRORS_RETURN).
+void check_mpi(int code, const char* call);
+
+class MpiCommunicator final : public Communicator {
+ public:
+  explicit MpiCommunicator(MPI_Comm comm);
+  static MpiCommunicator world() { return MpiCommunicator(MPI_COMM_WORLD); }
+  MPI_Comm native() const { return comm_; }
+
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+  void exchange(std::span<const Spike> local, Step epoch_begin, Step length,
+                std::vector<Spike>& all, Health& health) override;
+  int first_failed_rank(bool failed) override;
+  std::string broadcast(const std::string& text, int root) override;
+  std::vector<double> allgather(double value) override;
+  std::uint64_t sum(std::uint64_t value) override;
+  double max(double value) override;
+  void barrier() override;
+
+ private:
+  MPI_Comm comm_;
+  int rank_ = 0;
+  int size_ = 1;
+  // Reused between epochs so the exchange allocates nothing in steady state.
+  std::vector<std::uint64_t> send_;
+  std::vector<std::uint64_t> receive_;
+  std::vector<int> counts_;
+  std::vector<int> displacements_;
+};
+
+}  // namespace myelin

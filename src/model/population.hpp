@@ -1,0 +1,14 @@
+#pragma once
+
+// Every cell model the simulation can hold. One std::visit per population and step, never a
+// virtual call per neuron.
+
+#include <variant>
+
+#include "model/lif.hpp"
+
+namespace myelin {
+
+using Population = std::variant<LifPopulation>;
+
+}  // namespace myelin
