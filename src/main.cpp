@@ -1,7 +1,78 @@
-#include <cstdio>
+// myelin: command line entry point. Every rank parses the same arguments and runs the same
+// command; commands agree on errors before any collective, so a bad input never hangs a rank.
 
-// The command line (run, validate, info) lands with the simulation loop and the result file.
-int main() {
-  std::fputs("myelin: the command line is not available in this build yet\n", stderr);
-  return 1;
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "app/commands.hpp"
+#include "comm/mpi_communicator.hpp"
+#include "comm/mpi_environment.hpp"
+#include "myelin/version.hpp"
+
+namespace {
+
+int parse_and_run(int argc, char** argv, myelin::Communicator& comm) {
+  using myelin::ExitCode;
+  CLI::App app{
+      "Myelin: spiking neural networks on laptops and clusters (MPI x OpenMP, one HDF5 file)"};
+  app.set_version_flag("--version",
+                       std::string(myelin::version_string) + " (" + myelin::git_sha + ")");
+  app.require_subcommand(1);
+
+  myelin::RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "simulate a network and write one HDF5 result file");
+  run_cmd->add_option("CONFIG", run.config_path, "TOML config file")->required();
+  run_cmd->add_option("-o,--output", run.output, "result file (overrides output.file)");
+  run_cmd->add_option("--set", run.overrides,
+                      "override a config key: dotted.key=value (repeatable)");
+  run_cmd->add_option("--threads", run.threads,
+                      "OpenMP threads per rank (default: config, then OMP_NUM_THREADS)");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "no progress line and no summary");
+  run_cmd->add_option("--summary-json", run.summary_json,
+                      "also write the summary as JSON to this file");
+
+  myelin::RunOptions check;
+  auto* validate_cmd =
+      app.add_subcommand("validate", "check a config (and output path) without simulating");
+  validate_cmd->add_option("CONFIG", check.config_path, "TOML config file")->required();
+  validate_cmd->add_option("-o,--output", check.output, "result file (overrides output.file)");
+  validate_cmd->add_option("--set", check.overrides,
+                           "override a config key: dotted.key=value (repeatable)");
+  validate_cmd->add_flag("-q,--quiet", check.quiet, "print nothing; the exit code says it");
+
+  std::string info_path;
+  auto* info_cmd = app.add_subcommand("info", "summarise a result file");
+  info_cmd->add_option("FILE", info_path, "HDF5 result file")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Every rank parsed the same argv, so every rank takes the same branch.
+    if (comm.rank() == 0) app.exit(e);
+    return e.get_exit_code() == 0 ? 0 : static_cast<int>(ExitCode::bad_input);
+  }
+  if (*run_cmd) return static_cast<int>(myelin::run_command(run, comm));
+  if (*validate_cmd) return static_cast<int>(myelin::validate_command(check, comm));
+  return static_cast<int>(myelin::info_command(info_path, comm));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    myelin::MpiEnvironment environment(argc, argv);
+    auto comm = myelin::MpiCommunicator::world();
+    try {
+      return parse_and_run(argc, argv, comm);
+    } catch (const std::exception& e) {
+      // Unexpected: other ranks may be inside a collective, so only an abort cannot hang.
+      std::fprintf(stderr, "myelin: internal error on rank %d: %s\n", comm.rank(), e.what());
+      std::fflush(stderr);
+      myelin::MpiEnvironment::abort_all(static_cast<int>(myelin::ExitCode::internal));
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "myelin: internal error: %s\n", e.what());
+  }
+  return static_cast<int>(myelin::ExitCode::internal);
 }

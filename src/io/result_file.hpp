@@ -54,7 +54,8 @@ class ResultFile {
                      const PartitionSummary& partition);
 
   // Creates /spikes/<name>/{node_ids,timestamps}, empty and extendable, for each population.
-  void create_spike_groups(const std::vector<std::string>& populations);
+  void create_spike_groups(const std::vector<std::string>& populations,
+                           const std::vector<std::uint64_t>& sizes);
   // Appends to population `population`: the rows this rank passes, placed after the rows of
   // lower ranks. Rows must already be in file order (time, then id) across the ranks' slices.
   void append_spikes(std::size_t population, std::span<const std::uint64_t> node_ids,

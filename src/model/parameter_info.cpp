@@ -19,6 +19,10 @@ std::span<const std::string_view> known_models() {
   return models;
 }
 
+void check_model_constraints(const PopulationConfig& population, std::uint64_t seed) {
+  if (population.model == "lif") check_lif_constraints(population, seed);
+}
+
 std::span<const std::string_view> recordable_variables(std::string_view model) {
   if (model == "lif") return lif_recordables();
   return {};

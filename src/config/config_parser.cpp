@@ -1,0 +1,334 @@
+#include "config/config_parser.hpp"
+
+#include <toml++/toml.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "config/overrides.hpp"
+#include "config/param_draw.hpp"
+#include "config/toml_reader.hpp"
+#include "model/parameter_info.hpp"
+#include "myelin/errors.hpp"
+
+namespace myelin {
+
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+bool valid_name(const std::string& name) {
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
+    return false;
+  for (const char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return true;
+}
+
+template <typename T>
+T required(std::optional<T> v, const TableReader& r, const std::string& name) {
+  if (!v) throw input_error(r.key(name), "(missing)", "required");
+  return *v;
+}
+
+SimulationConfig read_simulation(TableReader r) {
+  SimulationConfig s;
+  if (auto v = r.number("dt")) s.dt = *v;
+  require_range(r.key("dt"), s.dt, 0.0, true, 10.0, "ms");
+  if (auto v = r.number("t_stop")) s.t_stop = *v;
+  require_range(r.key("t_stop"), s.t_stop, 0.0, true, inf, "ms");
+  if (auto v = r.integer("seed")) {
+    if (*v < 0) throw input_error(r.key("seed"), std::to_string(*v), "must be >= 0");
+    s.seed = static_cast<std::uint64_t>(*v);
+  }
+  if (auto v = r.integer("threads")) {
+    if (*v < 0 || *v > 4096)
+      throw input_error(r.key("threads"), std::to_string(*v), "must be in [0, 4096]");
+    s.threads = static_cast<int>(*v);
+  }
+  if (auto v = r.number("v_bound")) s.v_bound = *v;
+  require_range(r.key("v_bound"), s.v_bound, 0.0, true, inf, "mV");
+  r.finish();
+  return s;
+}
+
+PopulationConfig read_population(const std::string& name, TableReader r, std::uint64_t seed) {
+  if (!valid_name(name))
+    throw input_error(r.key(""), name, "population names are [A-Za-z_][A-Za-z0-9_]*");
+  PopulationConfig pop;
+  pop.name = name;
+  pop.model = required(r.string("model"), r, "model");
+  const auto infos = parameters_of(pop.model);
+  if (infos.empty()) {
+    std::string known;
+    for (const auto m : known_models()) known += (known.empty() ? "" : ", ") + std::string(m);
+    throw input_error(r.key("model"), "\"" + pop.model + "\"",
+                      "unknown model (known: " + known + ")");
+  }
+  const auto size = required(r.integer("size"), r, "size");
+  if (size < 1 || size > (std::int64_t{1} << 31))
+    throw input_error(r.key("size"), std::to_string(size), "must be in [1, 2^31]");
+  pop.size = static_cast<std::uint32_t>(size);
+  for (const ParameterInfo& info : infos) {
+    const std::string pname(info.name);
+    const ParamValue value = r.param(pname).value_or(ParamValue::constant(info.default_value));
+    pop.params[pname] = value;
+    if (value.is_constant()) {
+      if (!std::isnan(value.a))
+        require_range(r.key(pname), value.a, info.min, info.min_exclusive, info.max,
+                      std::string(info.unit));
+      continue;
+    }
+    // Every neuron's draw must be valid too; checked here, identically on every rank.
+    for (std::uint32_t i = 0; i < pop.size; ++i) {
+      const double v =
+          draw_neuron_param(value, seed, rng::name_hash(name), i, rng::name_hash(pname));
+      try {
+        require_range(r.key(pname), v, info.min, info.min_exclusive, info.max,
+                      std::string(info.unit));
+      } catch (const InputError& e) {
+        throw InputError(std::string(e.what()) + " (neuron " + std::to_string(i) +
+                         " of the distribution)");
+      }
+    }
+  }
+  r.finish();
+  check_model_constraints(pop, seed);
+  return pop;
+}
+
+ConnectionRule parse_rule(const std::string& key, const std::string& rule) {
+  if (rule == "small_world") return ConnectionRule::small_world;
+  if (rule == "fixed_probability") return ConnectionRule::fixed_probability;
+  if (rule == "one_to_one") return ConnectionRule::one_to_one;
+  if (rule == "all_to_all") return ConnectionRule::all_to_all;
+  throw input_error(key, "\"" + rule + "\"",
+                    "unknown rule (known: small_world, fixed_probability, one_to_one, all_to_all)");
+}
+
+ProjectionConfig read_projection(const std::string& name, TableReader r, const Config& config) {
+  if (!valid_name(name))
+    throw input_error(r.key(""), name, "projection names are [A-Za-z_][A-Za-z0-9_]*");
+  ProjectionConfig proj;
+  proj.name = name;
+  proj.source = required(r.string("source"), r, "source");
+  proj.target = required(r.string("target"), r, "target");
+  const PopulationConfig* source = config.find_population(proj.source);
+  const PopulationConfig* target = config.find_population(proj.target);
+  if (!source) throw input_error(r.key("source"), "\"" + proj.source + "\"", "no such population");
+  if (!target) throw input_error(r.key("target"), "\"" + proj.target + "\"", "no such population");
+  proj.rule = parse_rule(r.key("rule"), required(r.string("rule"), r, "rule"));
+  const std::string rule_name = *r.string("rule");
+  auto unused_by_rule = [&](const std::string& key_name) {
+    if (r.has(key_name))
+      throw input_error(r.key(key_name), describe(*r.node(key_name)),
+                        "not used by rule " + rule_name);
+  };
+  switch (proj.rule) {
+    case ConnectionRule::small_world: {
+      if (proj.source != proj.target)
+        throw input_error(r.key("target"), "\"" + proj.target + "\"",
+                          "small_world needs target == source (one ring)");
+      const auto k = required(r.integer("k"), r, "k");
+      if (k < 2 || k % 2 != 0)
+        throw input_error(r.key("k"), std::to_string(k), "must be even and >= 2");
+      if (k >= static_cast<std::int64_t>(target->size) - 1)
+        throw input_error(r.key("k"), std::to_string(k),
+                          "must be < size - 1 = " + std::to_string(target->size - 1));
+      proj.k = static_cast<int>(k);
+      proj.p = required(r.number("p"), r, "p");
+      require_range(r.key("p"), proj.p, 0.0, false, 1.0, "");
+      if (auto v = r.boolean("symmetric")) proj.symmetric = *v;
+      unused_by_rule("autapses");
+      break;
+    }
+    case ConnectionRule::fixed_probability:
+      proj.p = required(r.number("p"), r, "p");
+      require_range(r.key("p"), proj.p, 0.0, false, 1.0, "");
+      if (auto v = r.boolean("autapses")) proj.autapses = *v;
+      unused_by_rule("k");
+      unused_by_rule("symmetric");
+      break;
+    case ConnectionRule::one_to_one:
+      if (source->size != target->size)
+        throw input_error(r.key("rule"), "\"one_to_one\"",
+                          "needs equal sizes (" + std::to_string(source->size) +
+                              " != " + std::to_string(target->size) + ")");
+      for (const char* k : {"k", "p", "symmetric", "autapses"}) unused_by_rule(k);
+      break;
+    case ConnectionRule::all_to_all:
+      if (auto v = r.boolean("autapses")) proj.autapses = *v;
+      for (const char* k : {"k", "p", "symmetric"}) unused_by_rule(k);
+      break;
+  }
+  if (auto v = r.string("synapse")) proj.synapse = *v;
+  if (proj.synapse != "delta")
+    throw input_error(r.key("synapse"), "\"" + proj.synapse + "\"",
+                      "unknown synapse (known: delta)");
+  proj.weight = required(r.param("weight"), r, "weight");
+  if (auto v = r.param("delay")) proj.delay = *v;
+  const double dt = config.simulation.dt;
+  switch (proj.delay.kind) {
+    case ParamValue::Kind::constant:
+      if (proj.delay.a < dt)
+        throw input_error(r.key("delay"), describe(*r.node("delay")),
+                          "must be >= dt = " + std::to_string(dt) + " [ms]");
+      break;
+    case ParamValue::Kind::uniform:
+      if (proj.delay.a < dt)
+        throw input_error(r.key("delay"), describe(*r.node("delay")),
+                          "uniform low must be >= dt = " + std::to_string(dt) + " [ms]");
+      break;
+    case ParamValue::Kind::normal:
+      throw input_error(r.key("delay"), describe(*r.node("delay")),
+                        "a normal delay can fall below dt; use uniform");
+  }
+  r.finish();
+  return proj;
+}
+
+TraceConfig read_trace(const std::string& population, TableReader r, const Config& config) {
+  const PopulationConfig* pop = config.find_population(population);
+  if (!pop) throw input_error(r.key(""), population, "no such population");
+  TraceConfig t;
+  t.population = population;
+  const toml::node* vars = r.node("variables");
+  if (!vars) throw input_error(r.key("variables"), "(missing)", "required");
+  const auto* arr = vars->as_array();
+  if (!arr || arr->empty())
+    throw input_error(r.key("variables"), describe(*vars), "must be a non-empty list of names");
+  const auto recordables = recordable_variables(pop->model);
+  for (const auto& v : *arr) {
+    const auto* s = v.as_string();
+    bool known = false;
+    for (const auto rv : recordables) known = known || (s && rv == s->get());
+    if (!known)
+      throw input_error(r.key("variables"), describe(v),
+                        "not a recordable variable of model " + pop->model);
+    t.variables.push_back(s->get());
+  }
+  const toml::node* neurons = r.node("neurons");
+  if (!neurons) throw input_error(r.key("neurons"), "(missing)", "required");
+  if (const auto* s = neurons->as_string(); s && s->get() == "all") {
+    t.all_neurons = true;
+  } else if (const auto* list = neurons->as_array()) {
+    for (const auto& n : *list) {
+      const auto* i = n.as_integer();
+      if (!i || i->get() < 0 || i->get() >= static_cast<std::int64_t>(pop->size))
+        throw input_error(r.key("neurons"), describe(n),
+                          "must be ids in [0, " + std::to_string(pop->size) + ")");
+      t.neurons.push_back(static_cast<std::uint32_t>(i->get()));
+    }
+    std::sort(t.neurons.begin(), t.neurons.end());
+    t.neurons.erase(std::unique(t.neurons.begin(), t.neurons.end()), t.neurons.end());
+  } else {
+    throw input_error(r.key("neurons"), describe(*neurons), "must be a list of ids or \"all\"");
+  }
+  t.interval = r.number("interval").value_or(config.simulation.dt);
+  require_range(r.key("interval"), t.interval, 0.0, true, inf, "ms");
+  const double ratio = t.interval / config.simulation.dt;
+  if (std::abs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
+    throw input_error(
+        r.key("interval"), std::to_string(t.interval),
+        "must be a whole multiple of dt = " + std::to_string(config.simulation.dt) + " [ms]");
+  r.finish();
+  return t;
+}
+
+}  // namespace
+
+Config parse_config(std::string_view text, const std::vector<std::string>& overrides) {
+  toml::table root;
+  try {
+    root = toml::parse(text);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << "CONFIG: line " << e.source().begin.line << ", column " << e.source().begin.column
+        << ": " << e.description();
+    throw InputError(msg.str());
+  }
+  for (const std::string& o : overrides) apply_override(root, o);
+
+  Config config;
+  config.text = std::string(text);
+  config.overrides = overrides;
+  TableReader top(root, "");
+  {
+    static const toml::table empty;
+    const toml::table* sim = top.table("simulation");
+    config.simulation = read_simulation(TableReader(sim ? *sim : empty, "simulation"));
+    if (const toml::table* pops = top.table("population")) {
+      TableReader pr(*pops, "population");
+      for (const auto& [name, node] : *pops) {
+        const std::string n(name.str());
+        const toml::table* t = pr.table(n);
+        config.populations.push_back(
+            read_population(n, TableReader(*t, "population." + n), config.simulation.seed));
+      }
+    }
+    if (const toml::table* projs = top.table("projection")) {
+      TableReader pr(*projs, "projection");
+      for (const auto& [name, node] : *projs) {
+        const std::string n(name.str());
+        const toml::table* t = pr.table(n);
+        config.projections.push_back(
+            read_projection(n, TableReader(*t, "projection." + n), config));
+      }
+    }
+    if (const toml::table* out = top.table("output")) {
+      TableReader r(*out, "output");
+      if (auto v = r.string("file")) config.output.file = *v;
+      if (config.output.file.empty()) throw input_error("output.file", "\"\"", "must not be empty");
+      if (auto v = r.boolean("spikes")) config.output.spikes = *v;
+      if (auto v = r.number("flush_interval")) config.output.flush_interval = *v;
+      require_range("output.flush_interval", config.output.flush_interval, 0.0, true, inf, "ms");
+      if (const toml::table* traces = r.table("traces")) {
+        TableReader tr(*traces, "output.traces");
+        for (const auto& [name, node] : *traces) {
+          const std::string n(name.str());
+          config.output.traces.push_back(
+              read_trace(n, TableReader(*tr.table(n), "output.traces." + n), config));
+        }
+      }
+      r.finish();
+    }
+    if (const toml::table* part = top.table("partition")) {
+      TableReader r(*part, "partition");
+      if (auto v = r.string("method")) {
+        if (*v == "contiguous")
+          config.partition.method = PartitionMethod::contiguous;
+        else if (*v == "round_robin")
+          config.partition.method = PartitionMethod::round_robin;
+        else if (*v == "balanced")
+          config.partition.method = PartitionMethod::balanced;
+        else
+          throw input_error("partition.method", "\"" + *v + "\"",
+                            "unknown method (known: contiguous, round_robin, balanced)");
+      }
+      r.finish();
+    }
+    if (const toml::table* prog = top.table("progress")) {
+      TableReader r(*prog, "progress");
+      if (auto v = r.number("interval")) config.progress_interval = *v;
+      require_range("progress.interval", config.progress_interval, 0.0, true, inf, "s");
+      r.finish();
+    }
+  }
+  top.finish();
+  return config;
+}
+
+Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path);
+  if (!in)
+    throw input_error("CONFIG", path,
+                      std::string("cannot read file (") + std::strerror(errno) + ")");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), overrides);
+}
+
+}  // namespace myelin

@@ -1,0 +1,49 @@
+#pragma once
+
+// Typed, checked access to one TOML table: every read names the full dotted key in its error,
+// and `finish()` rejects the keys nobody asked for.
+
+#include <toml++/toml.h>
+
+#include <optional>
+#include <set>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace myelin {
+
+std::string describe(const toml::node& node);
+
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string prefix)
+      : table_(table), prefix_(std::move(prefix)) {}
+
+  std::string key(const std::string& name) const {
+    return prefix_.empty() ? name : prefix_ + "." + name;
+  }
+  bool has(const std::string& name) const { return table_.contains(name); }
+  const toml::node* node(const std::string& name);
+
+  std::optional<double> number(const std::string& name);
+  std::optional<std::int64_t> integer(const std::string& name);
+  std::optional<bool> boolean(const std::string& name);
+  std::optional<std::string> string(const std::string& name);
+  std::optional<ParamValue> param(const std::string& name);
+  const toml::table* table(const std::string& name);
+
+  // Throws for the first key that was never read.
+  void finish() const;
+
+ private:
+  const toml::table& table_;
+  std::string prefix_;
+  std::set<std::string> used_;
+};
+
+// Range checks that produce the canonical message.
+void require_range(const std::string& key, double value, double min, bool min_exclusive, double max,
+                   const std::string& unit);
+
+}  // namespace myelin

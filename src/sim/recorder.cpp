@@ -1,0 +1,145 @@
+#include "sim/recorder.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/parameter_info.hpp"
+
+namespace myelin {
+
+Recorder::Recorder(const Config& config, const LocalNetwork& network)
+    : dt_(config.simulation.dt),
+      record_spikes_(config.output.spikes),
+      rank_(network.rank),
+      n_ranks_(network.n_ranks),
+      populations_(network.populations),
+      trace_of_population_(network.populations.size(), -1),
+      spike_ids_(network.populations.size()),
+      spike_times_(network.populations.size()) {
+  for (const TraceConfig& tc : config.output.traces) {
+    Trace trace;
+    for (std::size_t p = 0; p < populations_.size(); ++p)
+      if (populations_[p].name == tc.population) trace.population = p;
+    const PopulationConfig& pop = *config.find_population(tc.population);
+    const auto recordables = recordable_variables(pop.model);
+    trace.variables = tc.variables;
+    for (const std::string& v : tc.variables)
+      trace.variable_index.push_back(static_cast<std::size_t>(
+          std::find(recordables.begin(), recordables.end(), v) - recordables.begin()));
+    if (tc.all_neurons) {
+      trace.node_ids.resize(pop.size);
+      for (std::uint32_t i = 0; i < pop.size; ++i) trace.node_ids[i] = i;
+    } else {
+      trace.node_ids.assign(tc.neurons.begin(), tc.neurons.end());
+    }
+    trace.interval = std::max<Step>(1, std::llround(tc.interval / dt_));
+    trace.next_row_step = trace.interval - 1;
+
+    // Which recorded neurons live here, and which thread integrates each.
+    const std::size_t p = trace.population;
+    const Gid first = populations_[p].first;
+    const std::vector<Gid>& mine = network.local_gids[p];
+    trace.probes.resize(static_cast<std::size_t>(network.n_threads));
+    for (std::uint32_t c = 0; c < trace.node_ids.size(); ++c) {
+      const Gid gid = first + static_cast<Gid>(trace.node_ids[c]);
+      const auto it = std::lower_bound(mine.begin(), mine.end(), gid);
+      if (it == mine.end() || *it != gid) continue;
+      const auto local = static_cast<std::uint32_t>(it - mine.begin());
+      const auto column = static_cast<std::uint32_t>(trace.my_columns.size());
+      trace.my_columns.push_back(c);
+      const std::uint32_t rank_local = network.population_offset[p] + local;
+      for (int t = 0; t < network.n_threads; ++t) {
+        const IndexRange& range = network.thread_ranges[static_cast<std::size_t>(t)][p];
+        if (rank_local >= range.begin && rank_local < range.end)
+          trace.probes[static_cast<std::size_t>(t)].push_back({column, local});
+      }
+    }
+    // Enough rows for one flush period plus the partial epoch on either side.
+    const double flush_steps = config.output.flush_interval / dt_;
+    const auto capacity =
+        static_cast<std::size_t>(std::ceil(flush_steps / static_cast<double>(trace.interval))) +
+        static_cast<std::size_t>(network.min_delay / trace.interval) + 2;
+    trace.values.assign(trace.variables.size(),
+                        std::vector<double>(capacity * trace.my_columns.size(), 0.0));
+    trace_of_population_[p] = static_cast<int>(traces_.size());
+    traces_.push_back(std::move(trace));
+  }
+}
+
+void Recorder::open(ResultFile& file) {
+  if (record_spikes_) {
+    std::vector<std::string> names;
+    std::vector<std::uint64_t> sizes;
+    for (const auto& p : populations_) {
+      names.push_back(p.name);
+      sizes.push_back(p.size);
+    }
+    file.create_spike_groups(names, sizes);
+  }
+  for (Trace& trace : traces_) {
+    trace.handle =
+        file.create_traces(populations_[trace.population].name, trace.variables, trace.node_ids,
+                           static_cast<double>(trace.interval) * dt_, trace.my_columns);
+  }
+}
+
+void Recorder::sample(int thread, std::size_t population, Step step, const Population& state) {
+  const int index = trace_of_population_[population];
+  if (index < 0) return;
+  Trace& trace = traces_[static_cast<std::size_t>(index)];
+  if ((step + 1) % trace.interval != 0) return;
+  const auto row = static_cast<std::size_t>((step - trace.next_row_step) / trace.interval);
+  const std::size_t stride = trace.my_columns.size();
+  std::visit(
+      [&](const auto& pop) {
+        for (std::size_t v = 0; v < trace.variables.size(); ++v) {
+          double* out = trace.values[v].data() + row * stride;
+          for (const Probe& probe : trace.probes[static_cast<std::size_t>(thread)])
+            out[probe.column] = pop.value(trace.variable_index[v], probe.neuron);
+        }
+      },
+      state);
+}
+
+void Recorder::add_spikes(std::span<const Spike> spikes) {
+  if (!record_spikes_) return;
+  for (const Spike& s : spikes) {
+    // Populations are few and laid out in gid order: a short scan finds the owner.
+    std::size_t p = 0;
+    while (s.gid >= populations_[p].first + populations_[p].size) ++p;
+    spike_ids_[p].push_back(s.gid - populations_[p].first);
+    spike_times_[p].push_back(static_cast<double>(s.step + 1) * dt_);
+  }
+}
+
+void Recorder::flush(ResultFile& file, Step last_step) {
+  if (record_spikes_) {
+    // Every rank holds the same global list; each writes an equal contiguous share.
+    for (std::size_t p = 0; p < populations_.size(); ++p) {
+      const std::size_t n = spike_ids_[p].size();
+      const std::size_t begin =
+          n * static_cast<std::size_t>(rank_) / static_cast<std::size_t>(n_ranks_);
+      const std::size_t end =
+          n * static_cast<std::size_t>(rank_ + 1) / static_cast<std::size_t>(n_ranks_);
+      file.append_spikes(p, std::span(spike_ids_[p]).subspan(begin, end - begin),
+                         std::span(spike_times_[p]).subspan(begin, end - begin));
+      spike_ids_[p].clear();
+      spike_times_[p].clear();
+    }
+  }
+  for (Trace& trace : traces_) {
+    std::vector<double> times;
+    for (Step s = trace.next_row_step; s <= last_step; s += trace.interval)
+      times.push_back(static_cast<double>(s + 1) * dt_);
+    const std::size_t rows = times.size();
+    std::vector<std::vector<double>> values(trace.variables.size());
+    for (std::size_t v = 0; v < values.size(); ++v)
+      values[v].assign(
+          trace.values[v].begin(),
+          trace.values[v].begin() + static_cast<std::ptrdiff_t>(rows * trace.my_columns.size()));
+    file.append_traces(trace.handle, times, values);
+    trace.next_row_step += static_cast<Step>(rows) * trace.interval;
+  }
+}
+
+}  // namespace myelin

@@ -1,0 +1,66 @@
+#pragma once
+
+// Buffers what the run records (spikes, state samples) between collective flushes, so memory
+// stays bounded however long the simulated time.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "io/result_file.hpp"
+#include "model/population.hpp"
+#include "network/local_network.hpp"
+
+namespace myelin {
+
+class Recorder {
+ public:
+  Recorder(const Config& config, const LocalNetwork& network);
+
+  // Creates the spike groups and trace datasets (collective).
+  void open(ResultFile& file);
+
+  // Thread side: after `thread` advanced population `population` through `step`, record the
+  // samples due at that step for the neurons the thread owns. Threads write disjoint cells.
+  void sample(int thread, std::size_t population, Step step, const Population& state);
+
+  // Master side: the epoch's global spikes, sorted by (step, gid), identical on every rank.
+  void add_spikes(std::span<const Spike> spikes);
+
+  // Collective: writes this rank's share of everything buffered since the last flush, up to and
+  // including step `last_step`.
+  void flush(ResultFile& file, Step last_step);
+
+ private:
+  struct Probe {
+    std::uint32_t column;  // index into this rank's recorded columns
+    std::uint32_t neuron;  // population-local index on this rank
+  };
+  struct Trace {
+    std::size_t population = 0;
+    std::size_t handle = 0;  // ResultFile::create_traces
+    std::vector<std::string> variables;
+    std::vector<std::size_t> variable_index;
+    std::vector<std::uint64_t> node_ids;      // every recorded neuron (population-local)
+    std::vector<std::uint32_t> my_columns;    // indices into node_ids owned by this rank
+    std::vector<std::vector<Probe>> probes;   // [thread]
+    Step interval = 1;                        // [steps]
+    Step next_row_step = 0;                   // first sampling step not yet flushed
+    std::size_t rows = 0;                     // buffered samples
+    std::vector<std::vector<double>> values;  // [variable][row * my_columns + column]
+  };
+
+  double dt_;
+  bool record_spikes_;
+  int rank_;
+  int n_ranks_;
+  std::vector<PopulationLayout> populations_;
+  std::vector<int> trace_of_population_;  // -1 when the population is not traced
+  std::vector<Trace> traces_;
+  std::vector<std::vector<std::uint64_t>> spike_ids_;  // [population], global list
+  std::vector<std::vector<double>> spike_times_;       // [population] [ms]
+};
+
+}  // namespace myelin

@@ -1,0 +1,211 @@
+// The epoch loop (DESIGN.md §3). D = min delay in steps; epoch e covers steps [T, T+D).
+//
+//   0. Invariant on entry: every input for steps [T, T+D) is already in the ring buffer,
+//      because a spike arriving at s >= T left at s - d <= T - 1, in an earlier epoch.
+//   1. Update (all threads, each its own neurons): per step read and clear the ring slot, add
+//      noise from Philox(seed; gid, step), advance the state, append spikes to the thread's
+//      buffer, note the first non-finite or runaway value.
+//   2. Collect (master): concatenate the thread buffers, sort by (step, gid).
+//   3. Exchange (master): one Allgather of {count, health}, one Allgatherv of the spikes.
+//      A failure anywhere stops every rank after the same epoch.
+//   4. Order (master): sort the global list by (step, gid): identical on every rank.
+//   5. Deliver (all threads, each for the targets it owns): walk the sorted spikes through the
+//      thread's CSR and add weights to ring[step + delay][target]. No atomics: a target
+//      belongs to one thread, and it receives its inputs in the same order for every split.
+//   6. Record (master): buffer spikes; every K epochs all ranks flush collectively.
+//
+// Threads meet twice per epoch: before the master's part and after it. Delivery of epoch e
+// and the update of epoch e+1 touch only the thread's own neurons, so they need no barrier.
+
+#include "sim/simulation.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <sstream>
+
+#include "core/memory.hpp"
+#include "model/parameter_info.hpp"
+#include "myelin/errors.hpp"
+#include "synapse/delivery.hpp"
+
+namespace myelin {
+
+namespace {
+
+std::vector<Population> make_populations(const Config& config, const LocalNetwork& network) {
+  std::vector<Population> out;
+  for (std::size_t p = 0; p < config.populations.size(); ++p) {
+    const PopulationConfig& pop = config.populations[p];
+    // Only LIF exists so far; the variant grows with the models.
+    out.emplace_back(std::in_place_type<LifPopulation>, pop, network.local_gids[p],
+                     network.populations[p].first, config.simulation.dt, config.simulation.seed,
+                     config.simulation.v_bound);
+  }
+  return out;
+}
+
+}  // namespace
+
+int default_thread_count() {
+  return std::max(1, omp_get_max_threads());
+}
+
+Simulation::Simulation(const Config& config, Communicator& comm, int threads)
+    : build_start_(PhaseTimes::Clock::now()),
+      config_(config),
+      comm_(comm),
+      threads_(threads),
+      network_(build_local_network(config, comm.rank(), comm.size(), threads)),
+      populations_(make_populations(config, network_)),
+      ring_(network_.n_local, network_.max_delay + network_.min_delay),
+      recorder_(config, network_) {
+  times_.add(Phase::build, build_start_);
+}
+
+RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
+  const auto t0 = PhaseTimes::Clock::now();
+  recorder_.open(file);
+  times_.add(Phase::output, t0);
+
+  run_epochs(file, progress);
+
+  RunSummary summary;
+  summary.spikes = spikes_;
+  summary.neurons = network_.n_global;
+  summary.synapses = network_.partition.total_synapses;
+  summary.synaptic_events = comm_.sum(local_events_);
+  summary.simulated_ms = config_.simulation.t_stop;
+  summary.loop_seconds = comm_.max(loop_seconds_);
+  summary.epochs = comm_.counters().epochs;
+  summary.bytes_exchanged = comm_.counters().bytes_received;
+  for (std::size_t ph = 0; ph < phase_names.size(); ++ph) {
+    const auto all = comm_.allgather(times_.all()[ph]);
+    summary.phase_times.resize(all.size(), std::vector<double>(phase_names.size(), 0.0));
+    for (std::size_t r = 0; r < all.size(); ++r) summary.phase_times[r][ph] = all[r];
+  }
+  summary.peak_rss_mb = comm_.allgather(peak_rss_mb());
+
+  RunStats stats;
+  for (const auto name : phase_names) stats.phase_names.emplace_back(name);
+  stats.phase_times = summary.phase_times;
+  stats.peak_rss_mb = summary.peak_rss_mb;
+  stats.total_spikes = summary.spikes;
+  stats.wall_time = summary.loop_seconds;
+  file.write_run_stats(stats);
+  file.mark_complete();
+  return summary;
+}
+
+void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
+  const double dt = config_.simulation.dt;
+  const Step total_steps = std::llround(config_.simulation.t_stop / dt);
+  const Step epoch_length = network_.min_delay;
+  const auto flush_every = static_cast<Step>(std::max(
+      1.0, std::round(config_.output.flush_interval / (dt * static_cast<double>(epoch_length)))));
+
+  std::vector<std::vector<Spike>> thread_spikes(static_cast<std::size_t>(threads_));
+  std::vector<Health> thread_health(static_cast<std::size_t>(threads_));
+  std::vector<std::uint64_t> thread_events(static_cast<std::size_t>(threads_), 0);
+  std::vector<Spike> local;
+  std::vector<Spike> global;
+  Health health;
+  bool stop = false;
+  std::exception_ptr failure;
+  const auto loop_start = PhaseTimes::Clock::now();
+
+#pragma omp parallel num_threads(threads_)
+  {
+    const auto t = static_cast<std::size_t>(omp_get_thread_num());
+    Step epoch = 0;
+    for (Step begin = 0; begin < total_steps; begin += epoch_length, ++epoch) {
+      const Step end = std::min(begin + epoch_length, total_steps);
+      const auto update_start = PhaseTimes::Clock::now();
+
+      thread_spikes[t].clear();
+      for (Step step = begin; step < end; ++step) {
+        std::span<double> slot = ring_.slot(step);
+        for (std::size_t p = 0; p < populations_.size(); ++p) {
+          const IndexRange range = network_.thread_ranges[t][p];
+          const std::uint32_t offset = network_.population_offset[p];
+          const std::span<double> input = slot.subspan(offset, network_.local_gids[p].size());
+          Health& h = thread_health[t];
+          const bool was_failed = h.failed;
+          std::visit(
+              [&](auto& pop) {
+                pop.update(range.begin - offset, range.end - offset, step, input, thread_spikes[t],
+                           h);
+              },
+              populations_[p]);
+          if (h.failed && !was_failed) h.population = static_cast<std::uint32_t>(p);
+          std::fill(slot.begin() + range.begin, slot.begin() + range.end, 0.0);
+          recorder_.sample(static_cast<int>(t), p, step, populations_[p]);
+        }
+      }
+
+#pragma omp barrier
+#pragma omp master
+      {
+        try {
+          times_.add(Phase::update, update_start);
+          auto phase_start = PhaseTimes::Clock::now();
+          local.clear();
+          health = Health{};
+          for (std::size_t i = 0; i < thread_spikes.size(); ++i) {
+            local.insert(local.end(), thread_spikes[i].begin(), thread_spikes[i].end());
+            health.merge(thread_health[i]);
+          }
+          std::sort(local.begin(), local.end());
+          times_.add(Phase::collect, phase_start);
+
+          phase_start = PhaseTimes::Clock::now();
+          comm_.exchange(local, begin, end - begin, global, health);
+          std::sort(global.begin(), global.end());
+          times_.add(Phase::exchange, phase_start);
+
+          phase_start = PhaseTimes::Clock::now();
+          spikes_ += global.size();
+          recorder_.add_spikes(global);
+          const bool last = end == total_steps;
+          if (health.failed || last || (epoch + 1) % flush_every == 0)
+            recorder_.flush(file, end - 1);
+          times_.add(Phase::output, phase_start);
+          if (health.failed) stop = true;
+          if (progress) {
+            progress(static_cast<double>(end) * dt, static_cast<double>(total_steps) * dt,
+                     std::chrono::duration<double>(PhaseTimes::Clock::now() - loop_start).count());
+          }
+        } catch (...) {
+          failure = std::current_exception();
+          stop = true;
+        }
+      }
+#pragma omp barrier
+      if (stop) break;
+
+      const auto deliver_start = PhaseTimes::Clock::now();
+      thread_events[t] += deliver(global, network_.thread_synapses[t], ring_);
+      if (t == 0) times_.add(Phase::deliver, deliver_start);
+    }
+  }
+  loop_seconds_ = std::chrono::duration<double>(PhaseTimes::Clock::now() - loop_start).count();
+  for (const auto e : thread_events) local_events_ += e;
+  if (failure) std::rethrow_exception(failure);
+  if (health.failed) raise_blow_up(health);
+}
+
+void Simulation::raise_blow_up(const Health& health) const {
+  const PopulationLayout& pop = network_.populations[health.population];
+  const auto variables = recordable_variables(config_.populations[health.population].model);
+  std::ostringstream msg;
+  msg << "numerical blow-up: population " << pop.name << ", neuron " << (health.gid - pop.first)
+      << " (gid " << health.gid
+      << "), t = " << static_cast<double>(health.step + 1) * config_.simulation.dt << " ms, "
+      << variables[health.variable] << " = " << health.value << " (bound |"
+      << variables[health.variable] << "| <= " << config_.simulation.v_bound << ")";
+  throw NumericalError(msg.str());
+}
+
+}  // namespace myelin

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "comm/communicator.hpp"
+#include "config/config.hpp"
+#include "io/result_file.hpp"
+#include "model/population.hpp"
+#include "network/local_network.hpp"
+#include "sim/phase_times.hpp"
+#include "sim/recorder.hpp"
+#include "synapse/ring_buffer.hpp"
+
+namespace myelin {
+
+// OMP_NUM_THREADS when set, else what the OpenMP runtime chooses.
+int default_thread_count();
+
+// What a finished run reports (identical on every rank after run()).
+struct RunSummary {
+  std::uint64_t spikes = 0;
+  std::uint64_t neurons = 0;
+  std::uint64_t synapses = 0;
+  std::uint64_t synaptic_events = 0;
+  double simulated_ms = 0.0;
+  double loop_seconds = 0.0;                     // wall time of the epoch loop (slowest rank)
+  std::vector<std::vector<double>> phase_times;  // [rank][phase] s
+  std::vector<double> peak_rss_mb;               // [rank]
+  std::uint64_t bytes_exchanged = 0;             // payload received by rank 0, over the run
+  std::uint64_t epochs = 0;
+};
+
+// Progress callback, called on every rank after each epoch with (simulated ms, total ms,
+// wall seconds since the loop started); main decides who prints and when.
+using ProgressFn = std::function<void(double, double, double)>;
+
+class Simulation {
+ public:
+  // Builds this rank's part of the network and the neuron state.
+  Simulation(const Config& config, Communicator& comm, int threads);
+
+  const LocalNetwork& network() const { return network_; }
+  int threads() const { return threads_; }
+
+  // Runs to t_stop, recording into `file`, and marks the file complete. Throws NumericalError
+  // on every rank (same epoch, same message) when a state variable blows up; the file then
+  // keeps what was flushed and stays incomplete.
+  RunSummary run(ResultFile& file, const ProgressFn& progress);
+
+ private:
+  void run_epochs(ResultFile& file, const ProgressFn& progress);
+  [[noreturn]] void raise_blow_up(const Health& health) const;
+
+  PhaseTimes::Clock::time_point build_start_;  // first member: the build phase starts here
+  const Config& config_;
+  Communicator& comm_;
+  int threads_;
+  LocalNetwork network_;
+  std::vector<Population> populations_;
+  RingBuffer ring_;
+  Recorder recorder_;
+  PhaseTimes times_;
+  std::uint64_t local_events_ = 0;
+  std::uint64_t spikes_ = 0;
+  double loop_seconds_ = 0.0;
+};
+
+}  // namespace myelin
