@@ -83,6 +83,7 @@ LifPopulation::LifPopulation(const PopulationConfig& config, std::span<const Gid
   noise_step_.resize(n);
   v_m_.resize(n);
   refractory_.assign(n, 0.0);
+  spare_noise_.assign(n, 0.0);
   const Drawn value{config, seed, rng::name_hash(config.name)};
   for (std::size_t i = 0; i < n; ++i) {
     const auto local = static_cast<std::uint32_t>(gid_[i] - first_gid);
@@ -107,13 +108,24 @@ LifPopulation::LifPopulation(const PopulationConfig& config, std::span<const Gid
 void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
                            std::span<const double> input, std::vector<Spike>& spikes,
                            Health& health) {
-  const auto step_lo = static_cast<std::uint32_t>(step);
-  const auto step_hi = static_cast<std::uint32_t>(static_cast<std::uint64_t>(step) >> 32);
+  // One Philox block and one Box-Muller transform give the normals of two consecutive steps
+  // (2m, 2m+1): the second waits in spare_noise_. Runs always start at step 0, an even step.
+  const bool fresh_pair = (step & 1) == 0;
+  const auto pair = static_cast<std::uint64_t>(step) >> 1;
+  const auto pair_lo = static_cast<std::uint32_t>(pair);
+  const auto pair_hi = static_cast<std::uint32_t>(pair >> 32);
   bool bad = false;
   for (std::size_t i = begin; i < end; ++i) {
     double xi = 0.0;
     if (any_noise_) {
-      xi = rng::normal_pair(rng::philox(seed_, rng::Stream::noise, gid_[i], step_lo, step_hi))[0];
+      if (fresh_pair) {
+        const auto normals =
+            rng::normal_pair(rng::philox(seed_, rng::Stream::noise, gid_[i], pair_lo, pair_hi));
+        xi = normals[0];
+        spare_noise_[i] = normals[1];
+      } else {
+        xi = spare_noise_[i];
+      }
     }
     const double v_inf = v_inf_[i];
     double v = v_inf + (v_m_[i] - v_inf) * decay_[i] + noise_step_[i] * xi + input[i];

@@ -64,8 +64,9 @@ class LifPopulation {
   std::vector<double> noise_sigma_;  // [mV] stationary SD of the free membrane potential
   std::vector<double> noise_step_;   // [mV] SD of the noise added in one step
   // State.
-  std::vector<double> v_m_;         // [mV]
-  std::vector<double> refractory_;  // [steps] left in the refractory period, fractional
+  std::vector<double> v_m_;          // [mV]
+  std::vector<double> refractory_;   // [steps] left in the refractory period, fractional
+  std::vector<double> spare_noise_;  // the standard normal of the next (odd) step
 };
 
 }  // namespace myelin
