@@ -5,231 +5,216 @@
 
 #include <cerrno>
 #include <cstring>
-#include <numeric>
+#include <stdexcept>
 
 #include "io/h5_handle.hpp"
+#include "io/h5_write.hpp"
 #include "myelin/errors.hpp"
 
 namespace myelin {
 
 namespace {
 
-constexpr hsize_t chunk_rows = 65536;
-
-H5Handle create_group(hid_t parent, const std::string& name) {
-  return H5Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-                  "create group " + name);
+// Plain POSIX on one rank, so that every rank learns the same verdict before the collective
+// H5Fcreate (which fails rank by rank and may leave the others waiting).
+int probe_creatable(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return errno;
+  ::close(fd);
+  return 0;
 }
 
-template <typename T>
-hid_t h5_type();
-template <>
-hid_t h5_type<std::uint64_t>() {
-  return H5T_NATIVE_UINT64;
-}
-template <>
-hid_t h5_type<double>() {
-  return H5T_NATIVE_DOUBLE;
-}
-template <>
-hid_t h5_type<int>() {
-  return H5T_NATIVE_INT;
-}
-template <>
-hid_t h5_type<std::uint32_t>() {
-  return H5T_NATIVE_UINT32;
+// Arguments that differ from rank to rank are checked by each rank, then agreed: all ranks
+// throw together rather than one throwing while the others wait in the next collective call.
+void agree_arguments(MPI_Comm comm, bool ok_here, const char* call) {
+  int bad = ok_here ? 0 : 1;
+  int any_bad = 0;
+  MPI_Allreduce(&bad, &any_bad, 1, MPI_INT, MPI_MAX, comm);
+  if (any_bad != 0)
+    throw std::invalid_argument(std::string("ResultFile::") + call + ": invalid arguments on " +
+                                (bad != 0 ? "this rank" : "another rank"));
 }
 
-template <typename T>
-void write_attribute(hid_t object, const std::string& name, const T& value) {
-  if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
-  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
-  H5Handle attr(H5Acreate2(object, name.c_str(), h5_type<T>(), space, H5P_DEFAULT, H5P_DEFAULT),
-                H5Aclose, "create attribute " + name);
-  h5_check(H5Awrite(attr, h5_type<T>(), &value), "write attribute " + name);
+std::string join(const std::vector<std::string>& parts, const char* separator) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "" : separator) + parts[i];
+  return out;
 }
 
-void write_attribute(hid_t object, const std::string& name, const std::string& value) {
-  if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
-  H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
-  h5_check(H5Tset_size(type, std::max<std::size_t>(1, value.size())), "set string size");
-  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
-  H5Handle attr(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-                "create attribute " + name);
-  const std::string padded = value.empty() ? std::string(1, '\0') : value;
-  h5_check(H5Awrite(attr, type, padded.data()), "write attribute " + name);
+std::string units_of(const std::string& variable) {
+  if (variable == "V_m") return "mV";
+  if (variable.starts_with("I_")) return "pA";
+  if (variable.starts_with("g_")) return "nS";
+  return "";
 }
 
-// A small dataset every rank writes identically (rank 0's data is what lands).
-template <typename T>
-void write_small_dataset(hid_t parent, const std::string& name, const std::vector<T>& data,
-                         std::vector<hsize_t> dims, hid_t collective) {
-  H5Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
-                 "create space");
-  H5Handle set(
-      H5Dcreate2(parent, name.c_str(), h5_type<T>(), space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-      H5Dclose, "create dataset " + name);
-  h5_check(H5Dwrite(set, h5_type<T>(), H5S_ALL, H5S_ALL, collective, data.data()), "write " + name);
-}
-
-// An empty dataset, extendable along the first dimension.
-H5Handle create_extendable(hid_t parent, const std::string& name, hid_t type, hsize_t columns) {
-  const int rank = columns == 0 ? 1 : 2;
-  const hsize_t dims[2] = {0, columns};
-  const hsize_t max[2] = {H5S_UNLIMITED, columns};
-  const hsize_t chunk[2] = {
-      columns == 0 ? chunk_rows : std::max<hsize_t>(1, chunk_rows / std::max<hsize_t>(1, columns)),
-      std::max<hsize_t>(1, columns)};
-  H5Handle space(H5Screate_simple(rank, dims, max), H5Sclose, "create space");
-  H5Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create plist");
-  h5_check(H5Pset_chunk(plist, rank, chunk), "set chunk");
-  return H5Handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, plist, H5P_DEFAULT),
-                  H5Dclose, "create dataset " + name);
+bool strictly_ascending_below(const std::vector<std::uint32_t>& columns, std::size_t limit) {
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (columns[i] >= limit || (i > 0 && columns[i] <= columns[i - 1])) return false;
+  return true;
 }
 
 }  // namespace
 
 struct ResultFile::Impl {
-  MPI_Comm comm;
-  int rank = 0;
-  int size = 1;
-  H5Handle file;
-  H5Handle meta;
-  H5Handle collective;
-  struct SpikeSets {
-    H5Handle ids, times;
+  struct Spikes {
+    H5Handle node_ids;
+    H5Handle timestamps;
     hsize_t rows = 0;
   };
-  std::vector<SpikeSets> spikes;
-  struct TraceSets {
+  struct Traces {
     std::vector<H5Handle> variables;
     H5Handle times;
     hsize_t rows = 0;
     hsize_t columns = 0;
     std::vector<std::uint32_t> my_columns;
   };
-  std::vector<TraceSets> traces;
 
-  // Rows [offset, offset + count) of a 1-D (columns == 0) or 2-D dataset, after extending it to
-  // `total` rows. A rank with nothing to write selects nothing but still takes part.
-  template <typename T>
-  void append_rows(hid_t set, hsize_t old_rows, hsize_t total, hsize_t offset, const T* data,
-                   hsize_t count) {
-    const hsize_t new_dims[1] = {old_rows + total};
-    h5_check(H5Dset_extent(set, new_dims), "extend dataset");
-    H5Handle file_space(H5Dget_space(set), H5Sclose, "get space");
-    const hsize_t start[1] = {old_rows + offset};
-    const hsize_t n[1] = {count};
-    H5Handle mem(H5Screate_simple(1, count ? n : new_dims, nullptr), H5Sclose,
-                 "create memory space");
-    if (count) {
-      h5_check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, n, nullptr),
-               "select");
-    } else {
-      H5Sselect_none(file_space);
-      H5Sselect_none(mem);
-    }
-    h5_check(H5Dwrite(set, h5_type<T>(), mem, file_space, collective, data), "write rows");
+  MPI_Comm comm = MPI_COMM_NULL;
+  int rank = 0;
+  std::string path;
+  // Members are destroyed bottom-up: datasets and groups close before the file, which the MPI-IO
+  // driver requires.
+  H5Handle file;
+  H5Handle transfer;  // collective data transfer
+  H5Handle meta;
+  std::vector<Spikes> spikes;
+  std::vector<Traces> traces;
+
+  void require_open(const char* call) const {
+    if (!file.valid())
+      throw std::logic_error(std::string("ResultFile::") + call + ": " + path +
+                             " is already closed");
   }
 };
 
 ResultFile::ResultFile(const std::string& path, MPI_Comm comm) : impl_(std::make_unique<Impl>()) {
-  impl_->comm = comm;
-  MPI_Comm_rank(comm, &impl_->rank);
-  MPI_Comm_size(comm, &impl_->size);
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  // One rank tries the path first, so that every rank gets the same verdict and none hangs
-  // inside a collective create that fails on another.
-  int error = 0;
-  if (impl_->rank == 0) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT, 0644);
-    if (fd < 0)
-      error = errno;
-    else
-      ::close(fd);
-  }
-  MPI_Bcast(&error, 1, MPI_INT, 0, comm);
-  if (error)
-    throw input_error("output.file", path,
-                      std::string("cannot create (") + std::strerror(error) + ")");
+  h5_silence_errors();
+  Impl& f = *impl_;
+  f.comm = comm;
+  f.path = path;
+  MPI_Comm_rank(comm, &f.rank);
+  const auto cannot_create = [&](const std::string& reason) {
+    return input_error("output.file", path, "cannot create (" + reason + ")");
+  };
 
-  H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create fapl");
-  h5_check(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL), "set MPI-IO");
-  impl_->file = H5Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose,
-                         "create " + path);
-  impl_->collective = H5Handle(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "create dxpl");
-  h5_check(H5Pset_dxpl_mpio(impl_->collective, H5FD_MPIO_COLLECTIVE), "set collective");
-  impl_->meta = create_group(impl_->file, "meta");
-  write_attribute(impl_->meta, "complete", 0);
-  create_group(impl_->file, "spikes");
-  create_group(impl_->file, "traces");
-  create_group(impl_->file, "projections");
+  int error = f.rank == 0 ? probe_creatable(path) : 0;
+  MPI_Bcast(&error, 1, MPI_INT, 0, comm);
+  if (error != 0) throw cannot_create(std::strerror(error));
+
+  H5Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate", path);
+  h5_check(H5Pset_fapl_mpio(access, comm, MPI_INFO_NULL), "H5Pset_fapl_mpio", path);
+  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access);
+  const std::string reason = id < 0 ? h5_error_reason() : std::string();
+  int failed = id < 0 ? 1 : 0;
+  int any_failed = 0;
+  MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, comm);
+  if (any_failed != 0) {
+    // Closing is collective and some ranks have nothing to close: a leaked handle on the ranks
+    // that succeeded is better than a hang.
+    throw cannot_create(failed != 0 ? (reason.empty() ? "H5Fcreate failed" : reason)
+                                    : "failed on another rank");
+  }
+  f.file = H5Handle(id, H5Fclose, "H5Fcreate", path);
+
+  f.transfer = H5Handle(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "H5Pcreate", path);
+  h5_check(H5Pset_dxpl_mpio(f.transfer, H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio", path);
+  f.meta = create_group(f.file, "meta");
+  write_attribute(f.meta, "complete", 0);
+  create_group(f.file, "spikes");
+  create_group(f.file, "traces");
+  create_group(f.file, "projections");
 }
 
+// Closes whatever is open (collectively) without marking the file complete; never throws.
 ResultFile::~ResultFile() = default;
 
 void ResultFile::write_run_info(const RunInfo& info) {
-  const hid_t m = impl_->meta;
-  write_attribute(m, "config", info.config_text);
-  std::string overrides;
-  for (const auto& o : info.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
-  write_attribute(m, "overrides", overrides);
-  write_attribute(m, "seed", info.seed);
-  write_attribute(m, "version", info.version);
-  write_attribute(m, "git_sha", info.git_sha);
-  write_attribute(m, "ranks", info.ranks);
-  write_attribute(m, "threads", info.threads);
-  write_attribute(m, "dt", info.dt);
-  write_attribute(m, "t_stop", info.t_stop);
-  write_attribute(m, "min_delay", info.min_delay);
+  impl_->require_open("write_run_info");
+  const hid_t meta = impl_->meta;
+  write_attribute(meta, "config", info.config_text);
+  write_attribute(meta, "overrides", join(info.overrides, "\n"));
+  write_attribute(meta, "seed", info.seed);
+  write_attribute(meta, "version", info.version);
+  write_attribute(meta, "git_sha", info.git_sha);
+  write_attribute(meta, "ranks", info.ranks);
+  write_attribute(meta, "threads", info.threads);
+  write_attribute(meta, "dt", info.dt);
+  write_attribute(meta, "t_stop", info.t_stop);
+  write_attribute(meta, "min_delay", info.min_delay);
 }
 
 void ResultFile::write_network(const std::vector<ProjectionSummary>& projections,
                                const PartitionSummary& partition) {
-  H5Handle group(H5Gopen2(impl_->file, "projections", H5P_DEFAULT), H5Gclose, "open /projections");
-  for (const auto& p : projections) {
-    H5Handle g = create_group(group, p.name);
+  Impl& f = *impl_;
+  f.require_open("write_network");
+  const H5Handle group = open_group(f.file, "projections");
+  for (const ProjectionSummary& p : projections) {
+    const H5Handle g = create_group(group, p.name);
     write_attribute(g, "n_synapses", p.n_synapses);
-    if (p.clustering) write_attribute(g, "clustering", *p.clustering);
-    if (p.mean_path_length) write_attribute(g, "mean_path_length", *p.mean_path_length);
-    if (p.clustering) write_attribute(g, "clustering_vertices", p.clustering_vertices);
-    if (p.mean_path_length) write_attribute(g, "path_length_sources", p.path_length_sources);
+    if (p.clustering) {
+      write_attribute(g, "clustering", *p.clustering);
+      write_attribute(g, "clustering_vertices", p.clustering_vertices);
+    }
+    if (p.mean_path_length) {
+      write_attribute(g, "mean_path_length", *p.mean_path_length);
+      write_attribute(g, "path_length_sources", p.path_length_sources);
+    }
   }
-  const hid_t m = impl_->meta;
-  const hsize_t ranks = partition.neurons_per_rank.size();
-  write_small_dataset(m, "neurons_per_rank", partition.neurons_per_rank, {ranks},
-                      impl_->collective);
-  write_small_dataset(m, "synapses_per_rank", partition.synapses_per_rank, {ranks},
-                      impl_->collective);
-  write_attribute(m, "edge_cut", partition.edge_cut);
-  write_attribute(m, "total_synapses", partition.total_synapses);
+  write_replicated<std::uint64_t>(f.meta, "neurons_per_rank", partition.neurons_per_rank,
+                                  {partition.neurons_per_rank.size()}, f.rank, f.transfer);
+  write_replicated<std::uint64_t>(f.meta, "synapses_per_rank", partition.synapses_per_rank,
+                                  {partition.synapses_per_rank.size()}, f.rank, f.transfer);
+  write_attribute(f.meta, "edge_cut", partition.edge_cut);
+  write_attribute(f.meta, "total_synapses", partition.total_synapses);
 }
 
 void ResultFile::create_spike_groups(const std::vector<std::string>& populations,
                                      const std::vector<std::uint64_t>& sizes) {
-  H5Handle spikes(H5Gopen2(impl_->file, "spikes", H5P_DEFAULT), H5Gclose, "open /spikes");
+  Impl& f = *impl_;
+  f.require_open("create_spike_groups");
+  if (populations.size() != sizes.size())
+    throw std::invalid_argument("ResultFile::create_spike_groups: one size per population");
+  const H5Handle spikes = open_group(f.file, "spikes");
   for (std::size_t p = 0; p < populations.size(); ++p) {
-    H5Handle g = create_group(spikes, populations[p]);
-    write_attribute(g, "sorting", std::string("by_time"));
+    const H5Handle g = create_group(spikes, populations[p]);
+    write_attribute(g, "sorting", "by_time");
     write_attribute(g, "size", sizes[p]);
-    Impl::SpikeSets sets;
-    sets.ids = create_extendable(g, "node_ids", H5T_NATIVE_UINT64, 0);
-    sets.times = create_extendable(g, "timestamps", H5T_NATIVE_DOUBLE, 0);
-    write_attribute(sets.times, "units", std::string("ms"));
-    impl_->spikes.push_back(std::move(sets));
+    Impl::Spikes sets;
+    sets.node_ids = create_extendable(g, "node_ids", H5T_NATIVE_UINT64, std::nullopt);
+    sets.timestamps = create_extendable(g, "timestamps", H5T_NATIVE_DOUBLE, std::nullopt);
+    write_attribute(sets.timestamps, "units", "ms");
+    f.spikes.push_back(std::move(sets));
   }
 }
 
 void ResultFile::append_spikes(std::size_t population, std::span<const std::uint64_t> node_ids,
                                std::span<const double> timestamps_ms) {
-  auto& sets = impl_->spikes[population];
-  unsigned long long mine = node_ids.size(), offset = 0, total = 0;
-  MPI_Exscan(&mine, &offset, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, impl_->comm);
-  if (impl_->rank == 0) offset = 0;
-  MPI_Allreduce(&mine, &total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, impl_->comm);
+  Impl& f = *impl_;
+  f.require_open("append_spikes");
+  if (population >= f.spikes.size())
+    throw std::out_of_range("ResultFile::append_spikes: no spike group " +
+                            std::to_string(population));
+  const bool ok = node_ids.size() == timestamps_ms.size();
+  // One reduction gives both the total and the agreement on arguments.
+  const std::uint64_t mine = ok ? node_ids.size() : 0;
+  const std::uint64_t local[2] = {mine, ok ? 0U : 1U};
+  std::uint64_t global[2] = {0, 0};
+  MPI_Allreduce(local, global, 2, MPI_UINT64_T, MPI_SUM, f.comm);
+  if (global[1] != 0)
+    throw std::invalid_argument(
+        "ResultFile::append_spikes: node_ids and timestamps differ in length on " +
+        std::string(ok ? "another rank" : "this rank"));
+  std::uint64_t offset = 0;
+  MPI_Exscan(&mine, &offset, 1, MPI_UINT64_T, MPI_SUM, f.comm);
+  if (f.rank == 0) offset = 0;  // MPI_Exscan leaves rank 0's result undefined
+  const std::uint64_t total = global[0];
   if (total == 0) return;
-  impl_->append_rows(sets.ids, sets.rows, total, offset, node_ids.data(), mine);
-  impl_->append_rows(sets.times, sets.rows, total, offset, timestamps_ms.data(), mine);
+  Impl::Spikes& sets = f.spikes[population];
+  append_rows(sets.node_ids, H5T_NATIVE_UINT64, sets.rows, total, offset, mine, node_ids.data(),
+              f.transfer);
+  append_rows(sets.timestamps, H5T_NATIVE_DOUBLE, sets.rows, total, offset, mine,
+              timestamps_ms.data(), f.transfer);
   sets.rows += total;
 }
 
@@ -238,84 +223,92 @@ std::size_t ResultFile::create_traces(const std::string& population,
                                       const std::vector<std::uint64_t>& node_ids,
                                       double interval_ms,
                                       const std::vector<std::uint32_t>& my_columns) {
-  H5Handle traces(H5Gopen2(impl_->file, "traces", H5P_DEFAULT), H5Gclose, "open /traces");
-  H5Handle g = create_group(traces, population);
+  Impl& f = *impl_;
+  f.require_open("create_traces");
+  for (const std::string& v : variables)
+    if (v == "node_ids" || v == "times")
+      throw std::invalid_argument("ResultFile::create_traces: variable name " + v + " is reserved");
+  // Every column must belong to exactly one rank, or the file would hold unwritten values.
+  const bool ok = strictly_ascending_below(my_columns, node_ids.size());
+  const std::uint64_t local[2] = {my_columns.size(), ok ? 0U : 1U};
+  std::uint64_t global[2] = {0, 0};
+  MPI_Allreduce(local, global, 2, MPI_UINT64_T, MPI_SUM, f.comm);
+  agree_arguments(f.comm, global[1] == 0 && global[0] == node_ids.size(), "create_traces");
+
+  const H5Handle traces = open_group(f.file, "traces");
+  const H5Handle g = create_group(traces, population);
   write_attribute(g, "interval", interval_ms);
-  write_small_dataset(g, "node_ids", node_ids, {node_ids.size()}, impl_->collective);
-  Impl::TraceSets sets;
+  write_replicated<std::uint64_t>(g, "node_ids", node_ids, {node_ids.size()}, f.rank, f.transfer);
+  Impl::Traces sets;
   sets.columns = node_ids.size();
   sets.my_columns = my_columns;
-  for (const auto& v : variables) {
+  for (const std::string& v : variables) {
     sets.variables.push_back(create_extendable(g, v, H5T_NATIVE_DOUBLE, sets.columns));
-    write_attribute(sets.variables.back(), "units", std::string(v == "V_m" ? "mV" : ""));
+    write_attribute(sets.variables.back(), "units", units_of(v));
   }
-  sets.times = create_extendable(g, "times", H5T_NATIVE_DOUBLE, 0);
-  write_attribute(sets.times, "units", std::string("ms"));
-  impl_->traces.push_back(std::move(sets));
-  return impl_->traces.size() - 1;
+  sets.times = create_extendable(g, "times", H5T_NATIVE_DOUBLE, std::nullopt);
+  write_attribute(sets.times, "units", "ms");
+  f.traces.push_back(std::move(sets));
+  return f.traces.size() - 1;
 }
 
 void ResultFile::append_traces(std::size_t handle, std::span<const double> times_ms,
                                const std::vector<std::vector<double>>& values) {
-  auto& sets = impl_->traces[handle];
-  const hsize_t rows = times_ms.size();
+  Impl& f = *impl_;
+  f.require_open("append_traces");
+  if (handle >= f.traces.size())
+    throw std::out_of_range("ResultFile::append_traces: no trace handle " + std::to_string(handle));
+  Impl::Traces& sets = f.traces[handle];
+  const auto rows = static_cast<std::int64_t>(times_ms.size());
+  bool ok = values.size() == sets.variables.size();
+  for (std::size_t v = 0; v < values.size() && ok; ++v)
+    ok = values[v].size() == times_ms.size() * sets.my_columns.size();
+  // The maxima of rows and of -rows agree only when every rank passes the same number of rows.
+  const std::int64_t local[3] = {rows, -rows, ok ? 0 : 1};
+  std::int64_t global[3] = {0, 0, 0};
+  MPI_Allreduce(local, global, 3, MPI_INT64_T, MPI_MAX, f.comm);
+  agree_arguments(f.comm, global[2] == 0 && global[0] == -global[1], "append_traces");
   if (rows == 0) return;
-  // Times: identical on every rank; rank 0 writes them.
-  impl_->append_rows(sets.times, sets.rows, rows, 0, times_ms.data(), impl_->rank == 0 ? rows : 0);
-  const hsize_t mine = sets.my_columns.size();
-  for (std::size_t v = 0; v < sets.variables.size(); ++v) {
-    const hid_t set = sets.variables[v];
-    const hsize_t dims[2] = {sets.rows + rows, sets.columns};
-    h5_check(H5Dset_extent(set, dims), "extend trace");
-    H5Handle file_space(H5Dget_space(set), H5Sclose, "get space");
-    H5Sselect_none(file_space);
-    // This rank's columns, as a union of runs of consecutive columns.
-    for (std::size_t c = 0; c < mine;) {
-      std::size_t end = c + 1;
-      while (end < mine && sets.my_columns[end] == sets.my_columns[end - 1] + 1) ++end;
-      const hsize_t start[2] = {sets.rows, sets.my_columns[c]};
-      const hsize_t count[2] = {rows, end - c};
-      h5_check(H5Sselect_hyperslab(file_space, H5S_SELECT_OR, start, nullptr, count, nullptr),
-               "select columns");
-      c = end;
-    }
-    const hsize_t mem_dims[2] = {rows, std::max<hsize_t>(1, mine)};
-    H5Handle mem(H5Screate_simple(2, mem_dims, nullptr), H5Sclose, "create memory space");
-    if (mine == 0) H5Sselect_none(mem);
-    const double dummy = 0.0;
-    h5_check(H5Dwrite(set, H5T_NATIVE_DOUBLE, mem, file_space, impl_->collective,
-                      mine ? values[v].data() : &dummy),
-             "write trace");
-  }
-  sets.rows += rows;
+  const auto n = static_cast<hsize_t>(rows);
+  // The sample times are the same on every rank: rank 0 writes them.
+  append_rows(sets.times, H5T_NATIVE_DOUBLE, sets.rows, n, 0, f.rank == 0 ? n : 0, times_ms.data(),
+              f.transfer);
+  for (std::size_t v = 0; v < sets.variables.size(); ++v)
+    append_columns(sets.variables[v], sets.rows, n, sets.columns, sets.my_columns, values[v].data(),
+                   f.transfer);
+  sets.rows += n;
 }
 
 void ResultFile::write_run_stats(const RunStats& stats) {
-  const hid_t m = impl_->meta;
-  std::string names;
-  for (const auto& n : stats.phase_names) names += (names.empty() ? "" : ",") + n;
+  Impl& f = *impl_;
+  f.require_open("write_run_stats");
   std::vector<double> flat;
-  for (const auto& r : stats.phase_times) flat.insert(flat.end(), r.begin(), r.end());
-  write_small_dataset(m, "phase_times", flat, {stats.phase_times.size(), stats.phase_names.size()},
-                      impl_->collective);
-  {
-    H5Handle set(H5Dopen2(m, "phase_times", H5P_DEFAULT), H5Dclose, "open phase_times");
-    write_attribute(set, "phases", names);
+  for (const auto& row : stats.phase_times) {
+    if (row.size() != stats.phase_names.size())
+      throw std::invalid_argument("ResultFile::write_run_stats: one time per phase per rank");
+    flat.insert(flat.end(), row.begin(), row.end());
   }
-  write_small_dataset(m, "peak_rss_mb", stats.peak_rss_mb, {stats.peak_rss_mb.size()},
-                      impl_->collective);
-  write_attribute(m, "total_spikes", stats.total_spikes);
-  write_attribute(m, "wall_time", stats.wall_time);
+  const H5Handle phases = write_replicated<double>(
+      f.meta, "phase_times", flat, {stats.phase_times.size(), stats.phase_names.size()}, f.rank,
+      f.transfer);
+  write_attribute(phases, "phases", join(stats.phase_names, ","));
+  write_replicated<double>(f.meta, "peak_rss_mb", stats.peak_rss_mb, {stats.peak_rss_mb.size()},
+                           f.rank, f.transfer);
+  write_attribute(f.meta, "total_spikes", stats.total_spikes);
+  write_attribute(f.meta, "wall_time", stats.wall_time);
 }
 
 void ResultFile::mark_complete() {
-  h5_check(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), "flush");
-  write_attribute(impl_->meta, "complete", 1);
-  impl_->spikes.clear();
-  impl_->traces.clear();
-  impl_->meta.reset();
-  impl_->collective.reset();
-  impl_->file.reset();
+  Impl& f = *impl_;
+  f.require_open("mark_complete");
+  // Data first, then the flag, so a crash in between leaves complete = 0.
+  h5_check(H5Fflush(f.file, H5F_SCOPE_GLOBAL), "H5Fflush", f.path);
+  write_attribute(f.meta, "complete", 1);
+  f.traces.clear();
+  f.spikes.clear();
+  f.meta.reset();
+  f.transfer.reset();
+  f.file.close(f.path);
 }
 
 }  // namespace myelin

@@ -3,6 +3,7 @@
 // One HDF5 result file, opened by every rank of a communicator and written collectively
 // (MPI-IO). Every call below is collective: all ranks call it in the same order with the same
 // shared arguments; rank-specific arguments are marked "this rank's". Layout: README "Output".
+// HDF5 failures throw std::runtime_error naming the HDF5 call, the object and HDF5's reason.
 
 #include <mpi.h>
 
@@ -43,8 +44,10 @@ struct RunStats {
 
 class ResultFile {
  public:
-  // Creates (truncates) `path`. Writes /meta attribute complete = 0 at once.
+  // Creates (truncates) `path`. Writes /meta attribute complete = 0 at once. A path that cannot
+  // be created throws InputError `output.file = <path>: cannot create (<reason>)` on every rank.
   ResultFile(const std::string& path, MPI_Comm comm);
+  // Collective: closes whatever is open without marking the file complete; never throws.
   ~ResultFile();
   ResultFile(const ResultFile&) = delete;
   ResultFile& operator=(const ResultFile&) = delete;
@@ -58,23 +61,25 @@ class ResultFile {
                            const std::vector<std::uint64_t>& sizes);
   // Appends to population `population`: the rows this rank passes, placed after the rows of
   // lower ranks. Rows must already be in file order (time, then id) across the ranks' slices.
+  // Lengths that differ on any rank throw std::invalid_argument on every rank.
   void append_spikes(std::size_t population, std::span<const std::uint64_t> node_ids,
                      std::span<const double> timestamps_ms);
 
   // Creates /traces/<population>/{<variable>..., node_ids, times}. `node_ids` are all recorded
   // neurons (population-local, ascending); `my_columns` are the indices into node_ids that
-  // this rank samples (ascending). Returns a handle for append_traces.
+  // this rank samples (ascending); each column belongs to exactly one rank, else every rank
+  // throws std::invalid_argument. Returns a handle for append_traces.
   std::size_t create_traces(const std::string& population,
                             const std::vector<std::string>& variables,
                             const std::vector<std::uint64_t>& node_ids, double interval_ms,
                             const std::vector<std::uint32_t>& my_columns);
   // Appends `times_ms.size()` samples. `values[v]` holds variable v for this rank's columns,
-  // row-major (sample, column).
+  // row-major (sample, column). `times_ms` is the same on every rank.
   void append_traces(std::size_t handle, std::span<const double> times_ms,
                      const std::vector<std::vector<double>>& values);
 
   void write_run_stats(const RunStats& stats);
-  // Flushes, sets /meta complete = 1 and closes the file.
+  // Flushes, sets /meta complete = 1 and closes the file; later calls throw std::logic_error.
   void mark_complete();
 
  private:
