@@ -1,6 +1,7 @@
 #include "comm/mpi_communicator.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -8,13 +9,16 @@ namespace myelin {
 
 namespace {
 
-// Wire format of one spike: 8 bytes, (step inside the epoch) << 32 | gid. Epochs are at most
-// 2^32 steps long, so the offset always fits.
+// Wire format of one spike: 8 bytes, (step inside the epoch) << 48 | (offset in 1/65535 of a
+// step) << 32 | gid. Epochs are at most max_epoch_steps long and offsets are already quantised
+// (quantise_offset), so the round trip is exact.
 std::uint64_t pack(const Spike& s, Step epoch_begin) {
-  return (static_cast<std::uint64_t>(s.step - epoch_begin) << 32) | s.gid;
+  const auto q = static_cast<std::uint64_t>(std::lround(s.offset * offset_quantum));
+  return (static_cast<std::uint64_t>(s.step - epoch_begin) << 48) | (q << 32) | s.gid;
 }
 Spike unpack(std::uint64_t w, Step epoch_begin) {
-  return {epoch_begin + static_cast<Step>(w >> 32), static_cast<Gid>(w & 0xffffffffu)};
+  return {epoch_begin + static_cast<Step>(w >> 48), static_cast<Gid>(w & 0xffffffffu),
+          static_cast<float>((w >> 32) & 0xffffu) / offset_quantum};
 }
 
 // The health record travels with the counts in one Allgather: fixed-size, trivially copyable.

@@ -27,15 +27,17 @@ struct SimulationConfig {
   double dt = 0.1;         // [ms]
   double t_stop = 1000.0;  // [ms]
   std::uint64_t seed = 12345;
-  int threads = 0;         // OpenMP threads per rank; 0 = OMP_NUM_THREADS or 1
-  double v_bound = 1.0e4;  // [mV] |V_m| beyond this is a runaway: the run stops with exit 3
+  int threads = 0;           // OpenMP threads per rank; 0 = OMP_NUM_THREADS or 1
+  double v_bound = 1.0e4;    // [mV] |V_m| beyond this is a runaway: the run stops with exit 3
+  double temperature = 6.3;  // [degC] for q10 factors and Nernst potentials
 };
 
 struct PopulationConfig {
   std::string name;
-  std::string model;  // "lif"
+  std::string model;  // "lif", "hh", "traub_miles", "izhikevich"
   std::uint32_t size = 0;
-  std::map<std::string, ParamValue> params;  // every parameter of the model, defaults filled in
+  std::map<std::string, ParamValue> params;    // every parameter of the model, defaults filled in
+  std::map<std::string, std::string> options;  // model choices, e.g. izhikevich "scheme", "preset"
 };
 
 enum class ConnectionRule { small_world, fixed_probability, one_to_one, all_to_all };
@@ -49,8 +51,10 @@ struct ProjectionConfig {
   double p = 0.0;  // small_world: rewiring probability; fixed_probability: connection probability
   bool symmetric = true;  // small_world: each undirected edge gives a synapse each way
   bool autapses = false;  // fixed_probability, all_to_all: allow i -> i when source == target
-  std::string synapse = "delta";
-  ParamValue weight = ParamValue::constant(0.0);  // [mV] for delta synapses
+  std::string synapse = "delta";  // delta, exp_current, exp_conductance, alpha_conductance
+  double tau_syn = 0.0;           // [ms] all but delta
+  double e_rev = 0.0;             // [mV] conductance synapses
+  ParamValue weight = ParamValue::constant(0.0);  // [mV] delta, [pA] current, [nS] conductance
   ParamValue delay = ParamValue::constant(1.0);   // [ms], >= dt
 };
 

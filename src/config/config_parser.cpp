@@ -51,11 +51,39 @@ SimulationConfig read_simulation(TableReader r) {
   }
   if (auto v = r.number("v_bound")) s.v_bound = *v;
   require_range(r.key("v_bound"), s.v_bound, 0.0, true, inf, "mV");
+  if (auto v = r.number("temperature")) s.temperature = *v;
+  require_range(r.key("temperature"), s.temperature, -273.15, true, inf, "degC");
   r.finish();
   return s;
 }
 
-PopulationConfig read_population(const std::string& name, TableReader r, std::uint64_t seed) {
+// E = (R T / z F) ln(c_out / c_in) [mV] from { nernst = { z, c_in, c_out } } (mM, the run's
+// temperature).
+std::optional<double> nernst_potential(TableReader& r, const std::string& name,
+                                       double temperature) {
+  const toml::node* n = r.node(name);
+  const toml::table* t = n ? n->as_table() : nullptr;
+  if (!t || !t->contains("nernst")) return std::nullopt;
+  const toml::table* spec = (*t)["nernst"].as_table();
+  if (t->size() != 1 || !spec)
+    throw input_error(r.key(name), describe(*n),
+                      "must be a number or { nernst = { z = ..., c_in = ..., c_out = ... } }");
+  TableReader nr(*spec, r.key(name) + ".nernst");
+  const double z = required(nr.number("z"), nr, "z");
+  const double c_in = required(nr.number("c_in"), nr, "c_in");
+  const double c_out = required(nr.number("c_out"), nr, "c_out");
+  if (z == 0.0 || std::round(z) != z)
+    throw input_error(nr.key("z"), describe(*nr.node("z")), "must be a non-zero integer valence");
+  require_range(nr.key("c_in"), c_in, 0.0, true, inf, "mM");
+  require_range(nr.key("c_out"), c_out, 0.0, true, inf, "mM");
+  nr.finish();
+  constexpr double gas = 8.314462618, faraday = 96485.33212;  // J/(mol K), C/mol
+  return 1000.0 * gas * (temperature + 273.15) / (z * faraday) * std::log(c_out / c_in);
+}
+
+PopulationConfig read_population(const std::string& name, TableReader r,
+                                 const SimulationConfig& sim) {
+  const std::uint64_t seed = sim.seed;
   if (!valid_name(name))
     throw input_error(r.key(""), name, "population names are [A-Za-z_][A-Za-z0-9_]*");
   PopulationConfig pop;
@@ -72,9 +100,33 @@ PopulationConfig read_population(const std::string& name, TableReader r, std::ui
   if (size < 1 || size > (std::int64_t{1} << 31))
     throw input_error(r.key("size"), std::to_string(size), "must be in [1, 2^31]");
   pop.size = static_cast<std::uint32_t>(size);
+  for (const ModelOption& opt : options_of(pop.model)) {
+    const std::string oname(opt.name);
+    const std::string v = r.string(oname).value_or(std::string(opt.default_value));
+    if (v.empty()) continue;
+    bool known = false;
+    std::string allowed;
+    for (const auto a : opt.allowed) {
+      known = known || a == v;
+      allowed += (allowed.empty() ? "" : ", ") + std::string(a);
+    }
+    if (!known)
+      throw input_error(r.key(oname), "\"" + v + "\"",
+                        "unknown " + oname + " (known: " + allowed + ")");
+    pop.options[oname] = v;
+  }
+  const auto preset = pop.options.count("preset") ? pop.options.at("preset") : std::string();
+  const auto preset_values = preset_defaults(pop.model, preset);
   for (const ParameterInfo& info : infos) {
     const std::string pname(info.name);
-    const ParamValue value = r.param(pname).value_or(ParamValue::constant(info.default_value));
+    double fallback = info.default_value;
+    if (const auto it = preset_values.find(pname); it != preset_values.end()) fallback = it->second;
+    std::optional<ParamValue> given;
+    if (accepts_nernst(pop.model, pname)) {
+      if (auto e = nernst_potential(r, pname, sim.temperature)) given = ParamValue::constant(*e);
+    }
+    if (!given) given = r.param(pname);
+    const ParamValue value = given.value_or(ParamValue::constant(fallback));
     pop.params[pname] = value;
     if (value.is_constant()) {
       if (!std::isnan(value.a))
@@ -165,10 +217,38 @@ ProjectionConfig read_projection(const std::string& name, TableReader r, const C
       break;
   }
   if (auto v = r.string("synapse")) proj.synapse = *v;
-  if (proj.synapse != "delta")
+  const bool delta = proj.synapse == "delta";
+  const bool conductance = proj.synapse == "exp_conductance" || proj.synapse == "alpha_conductance";
+  if (!delta && !conductance && proj.synapse != "exp_current")
     throw input_error(r.key("synapse"), "\"" + proj.synapse + "\"",
-                      "unknown synapse (known: delta)");
+                      "unknown synapse (known: delta, exp_current, exp_conductance, "
+                      "alpha_conductance)");
+  if (delta) {
+    for (const char* k : {"tau_syn", "E_rev"})
+      if (r.has(k))
+        throw input_error(r.key(k), describe(*r.node(k)), "not used by synapse \"delta\"");
+  } else {
+    proj.tau_syn = required(r.number("tau_syn"), r, "tau_syn");
+    require_range(r.key("tau_syn"), proj.tau_syn, 0.0, true, inf, "ms");
+    if (conductance) {
+      proj.e_rev = required(r.number("E_rev"), r, "E_rev");
+      require_range(r.key("E_rev"), proj.e_rev, -inf, false, inf, "mV");
+    } else if (r.has("E_rev")) {
+      throw input_error(r.key("E_rev"), describe(*r.node("E_rev")),
+                        "not used by synapse \"exp_current\" (a current has no reversal)");
+    }
+  }
   proj.weight = required(r.param("weight"), r, "weight");
+  if (conductance) {
+    // A conductance is never negative: inhibition comes from E_rev.
+    const bool negative_possible = proj.weight.kind == ParamValue::Kind::normal
+                                       ? proj.weight.b > 0.0 || proj.weight.a < 0.0
+                                       : proj.weight.a < 0.0;
+    if (negative_possible)
+      throw input_error(r.key("weight"), describe(*r.node("weight")),
+                        "a conductance must be >= 0 for every synapse [nS] (inhibition: a low "
+                        "E_rev); use a constant or uniform with low >= 0");
+  }
   if (auto v = r.param("delay")) proj.delay = *v;
   const double dt = config.simulation.dt;
   switch (proj.delay.kind) {
@@ -266,7 +346,7 @@ Config parse_config(std::string_view text, const std::vector<std::string>& overr
         const std::string n(name.str());
         const toml::table* t = pr.table(n);
         config.populations.push_back(
-            read_population(n, TableReader(*t, "population." + n), config.simulation.seed));
+            read_population(n, TableReader(*t, "population." + n), config.simulation));
       }
     }
     if (const toml::table* projs = top.table("projection")) {

@@ -5,8 +5,8 @@
 #include <limits>
 #include <string>
 
-#include "config/param_draw.hpp"
 #include "core/random.hpp"
+#include "model/neuron_params.hpp"
 #include "myelin/errors.hpp"
 
 namespace myelin {
@@ -30,17 +30,7 @@ constexpr std::array<ParameterInfo, 9> parameters = {{
     {"V_m", "mV", nan, -inf, inf, false, "initial membrane potential (default: E_L)"},
 }};
 
-constexpr std::array<std::string_view, 1> recordables = {"V_m"};
-
-struct Drawn {
-  const PopulationConfig& pop;
-  std::uint64_t seed;
-  std::uint32_t pop_hash;
-  double operator()(std::string_view name, std::uint32_t i) const {
-    return draw_neuron_param(pop.params.at(std::string(name)), seed, pop_hash, i,
-                             rng::name_hash(name));
-  }
-};
+constexpr std::array<std::string_view, 3> recordables = {"V_m", "I_syn", "g_syn"};
 
 }  // namespace
 
@@ -52,7 +42,7 @@ std::span<const std::string_view> lif_recordables() {
 }
 
 void check_lif_constraints(const PopulationConfig& pop, std::uint64_t seed) {
-  const Drawn value{pop, seed, rng::name_hash(pop.name)};
+  const NeuronParams value{pop, seed};
   const std::string key = "population." + pop.name + ".V_reset";
   for (std::uint32_t i = 0; i < pop.size; ++i) {
     const double v_reset = value("V_reset", i);
@@ -69,10 +59,32 @@ void check_lif_constraints(const PopulationConfig& pop, std::uint64_t seed) {
   }
 }
 
+namespace {
+
+// Response of V [mV] at time h to a unit current [pA] in a port with time constant tau_s that
+// decays from t = 0, for a membrane with tau_m and C_m (NEST's propagator P21, in a form that
+// stays exact when tau_s == tau_m instead of dividing 0 by 0).
+double current_propagator(double h, double tau_m, double tau_s, double c_m) {
+  const double a = 1.0 / tau_s - 1.0 / tau_m;
+  const double decay = std::exp(-h / tau_m);
+  if (std::abs(a * h) < 1e-14) return h * decay / c_m;
+  return -decay * std::expm1(-a * h) / (a * c_m);
+}
+
+}  // namespace
+
 LifPopulation::LifPopulation(const PopulationConfig& config, std::span<const Gid> gids,
-                             Gid first_gid, double dt, std::uint64_t seed, double v_bound)
-    : gid_(gids.begin(), gids.end()), dt_(dt), seed_(seed), v_bound_(v_bound) {
+                             Gid first_gid, const ModelContext& context)
+    : gid_(gids.begin(), gids.end()),
+      ports_(context.ports_or_delta(), gids.size(), context.dt),
+      dt_(context.dt),
+      seed_(context.seed),
+      v_bound_(context.v_bound) {
+  const double dt = dt_;
   const std::size_t n = gid_.size();
+  for (std::size_t q = 0; q < ports_.size(); ++q)
+    if (ports_.specs()[q].kind == SynapseKind::exp_current) current_ports_.push_back(q);
+  c_m_.resize(n);
   tau_m_.resize(n);
   decay_.resize(n);
   v_inf_.resize(n);
@@ -84,16 +96,18 @@ LifPopulation::LifPopulation(const PopulationConfig& config, std::span<const Gid
   v_m_.resize(n);
   refractory_.assign(n, 0.0);
   spare_noise_.assign(n, 0.0);
-  const Drawn value{config, seed, rng::name_hash(config.name)};
+  current_step_.assign(current_ports_.size(), std::vector<double>(n, 0.0));
+  const NeuronParams value{config, seed_};
   for (std::size_t i = 0; i < n; ++i) {
     const auto local = static_cast<std::uint32_t>(gid_[i] - first_gid);
     const double tau_m = value("tau_m", local);
     const double e_l = value("E_L", local);
+    c_m_[i] = value("C_m", local);
     tau_m_[i] = tau_m;
     decay_[i] = std::exp(-dt / tau_m);
     // tau_m * I_e / C_m rounds to the exact R*I for round inputs (R I = 15 mV at 1.5 nA, 10 MOhm),
     // so a drive exactly at threshold never fires, as the closed form says.
-    v_inf_[i] = e_l + tau_m * value("I_e", local) / value("C_m", local);
+    v_inf_[i] = e_l + tau_m * value("I_e", local) / c_m_[i];
     v_th_[i] = value("V_th", local);
     v_reset_[i] = value("V_reset", local);
     t_ref_steps_[i] = value("t_ref", local) / dt;
@@ -102,7 +116,39 @@ LifPopulation::LifPopulation(const PopulationConfig& config, std::span<const Gid
     any_noise_ = any_noise_ || noise_sigma_[i] > 0.0;
     const double v0 = value("V_m", local);
     v_m_[i] = std::isnan(v0) ? e_l : v0;
+    for (std::size_t c = 0; c < current_ports_.size(); ++c)
+      current_step_[c][i] =
+          current_propagator(dt, tau_m, ports_.specs()[current_ports_[c]].tau_syn, c_m_[i]);
   }
+}
+
+double LifPopulation::current_response(std::size_t i, double h) const {
+  double v = 0.0;
+  for (const std::size_t q : current_ports_)
+    v += ports_.value(q, i) * current_propagator(h, tau_m_[i], ports_.specs()[q].tau_syn, c_m_[i]);
+  return v;
+}
+
+// Fraction of the step at which the deterministic trajectory from v_old first reaches V_th,
+// or 1 when it does not (then noise or an input jump caused the crossing: end of step).
+double LifPopulation::crossing_fraction(std::size_t i, double v_old, double v_inf) const {
+  const double v_th = v_th_[i];
+  if (!(v_old < v_th)) return 1.0;
+  if (current_ports_.empty()) {
+    if (!(v_inf > v_th)) return 1.0;
+    return std::min(1.0, tau_m_[i] * std::log((v_inf - v_old) / (v_inf - v_th)) / dt_);
+  }
+  const auto excess = [&](double h) {
+    return v_inf + (v_old - v_inf) * std::exp(-h / tau_m_[i]) + current_response(i, h) - v_th;
+  };
+  if (!(excess(dt_) > 0.0)) return 1.0;
+  // Bisection: the sum of exponentials can rise and fall inside a step, so no closed form.
+  double lo = 0.0, hi = dt_;
+  for (int it = 0; it < 50; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (excess(mid) > 0.0 ? hi : lo) = mid;
+  }
+  return hi / dt_;
 }
 
 void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
@@ -114,6 +160,8 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
   const auto pair = static_cast<std::uint64_t>(step) >> 1;
   const auto pair_lo = static_cast<std::uint32_t>(pair);
   const auto pair_hi = static_cast<std::uint32_t>(pair >> 32);
+  const bool conductance = ports_.any_conductance();
+  const bool currents = !current_ports_.empty();
   bool bad = false;
   for (std::size_t i = begin; i < end; ++i) {
     double xi = 0.0;
@@ -127,8 +175,25 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
         xi = spare_noise_[i];
       }
     }
-    const double v_inf = v_inf_[i];
-    double v = v_inf + (v_m_[i] - v_inf) * decay_[i] + noise_step_[i] * xi + input[i];
+    const double jump = ports_.delta_input(i, input);
+    double v_inf = v_inf_[i];
+    double decay = decay_[i];
+    double tau = tau_m_[i];
+    double synaptic = 0.0;  // exact response to the current synapses over the step
+    if (conductance) {
+      // Exponential integrator with the exact step-mean conductances and currents.
+      const SynapticDrive d = ports_.mean_drive(i);
+      const double g_l = c_m_[i] / tau_m_[i];
+      const double g = g_l + d.conductance;
+      v_inf = (g_l * v_inf_[i] + d.current + d.g_e_rev) / g;
+      tau = c_m_[i] / g;
+      decay = std::exp(-dt_ / tau);
+    } else if (currents) {
+      for (std::size_t c = 0; c < current_ports_.size(); ++c)
+        synaptic += ports_.value(current_ports_[c], i) * current_step_[c][i];
+    }
+    const double v_old = v_m_[i];
+    double v = v_inf + (v_old - v_inf) * decay + synaptic + noise_step_[i] * xi + jump;
     const double r = refractory_[i];
     if (r > 0.0) [[unlikely]] {
       if (r >= 1.0) {
@@ -138,26 +203,35 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
       } else {
         // The refractory period ends inside this step: integrate the remaining fraction.
         const double h = (1.0 - r) * dt_;
-        const double e = std::exp(-h / tau_m_[i]);
-        v = v_inf + (v_reset_[i] - v_inf) * e +
-            noise_sigma_[i] * std::sqrt(-std::expm1(-2.0 * h / tau_m_[i])) * xi + input[i];
+        const double e = std::exp(-h / tau);
+        double syn = 0.0;
+        if (!conductance && currents) {
+          for (const std::size_t q : current_ports_)
+            syn += ports_.value(q, i) * std::exp(-r * dt_ / ports_.specs()[q].tau_syn) *
+                   current_propagator(h, tau_m_[i], ports_.specs()[q].tau_syn, c_m_[i]);
+        }
+        v = v_inf + (v_reset_[i] - v_inf) * e + syn +
+            noise_sigma_[i] * std::sqrt(-std::expm1(-2.0 * h / tau_m_[i])) * xi + jump;
         refractory_[i] = 0.0;
       }
     }
     if (v > v_th_[i]) [[unlikely]] {
-      // Time into the step at which the deterministic trajectory from the old V reaches V_th;
-      // a crossing caused by an input jump or by noise is placed at the end of the step.
       double crossing = 1.0;
-      const double v_old = v_m_[i];
-      if (r <= 0.0 && v_inf > v_th_[i] && v_old < v_th_[i]) {
-        crossing = std::min(1.0, tau_m_[i] * std::log((v_inf - v_old) / (v_inf - v_th_[i])) / dt_);
+      if (r <= 0.0) {
+        if (conductance) {
+          if (v_inf > v_th_[i] && v_old < v_th_[i])
+            crossing = std::min(1.0, tau * std::log((v_inf - v_old) / (v_inf - v_th_[i])) / dt_);
+        } else {
+          crossing = crossing_fraction(i, v_old, v_inf);
+        }
       }
-      spikes.push_back({step, gid_[i]});
+      spikes.push_back({step, gid_[i], static_cast<float>(crossing)});
       v = v_reset_[i];
       refractory_[i] = std::max(0.0, t_ref_steps_[i] - (1.0 - crossing));
     }
     v_m_[i] = v;
     bad |= !(std::abs(v) <= v_bound_);
+    if (ports_.any_state()) ports_.advance(i, input);
   }
   if (bad) [[unlikely]] {
     for (std::size_t i = begin; i < end; ++i) {
@@ -170,7 +244,8 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
 }
 
 double LifPopulation::value(std::size_t variable, std::size_t i) const {
-  return variable == 0 ? v_m_[i] : std::numeric_limits<double>::quiet_NaN();
+  if (variable == 0) return v_m_[i];
+  return ports_.total(variable == 2, i);
 }
 
 }  // namespace myelin

@@ -1,15 +1,17 @@
 #pragma once
 
-// Leaky integrate-and-fire neuron with delta synapses (NEST iaf_psc_delta conventions).
+// Leaky integrate-and-fire neuron (NEST iaf_psc_delta / iaf_psc_exp / iaf_cond_exp conventions).
 //
-//   tau_m dV/dt = -(V - E_L) + R (I_e + noise),  R = tau_m / C_m
+//   C_m dV/dt = -(C_m / tau_m)(V - E_L) + I_e + I_syn + noise
 //   V > V_th   ->  spike, V <- V_reset, V clamped for t_ref
 //
-// Integration is exact between steps (V relaxes to V_inf = E_L + R I_e with factor
-// exp(-dt/tau_m)); the white-noise current is integrated exactly as an Ornstein-Uhlenbeck
-// process whose free stationary SD is noise_sigma. The threshold crossing time inside a step
-// and the end of the refractory period are resolved continuously, so the firing rate does not
-// carry the O(dt) error of counting whole steps (see README, "Numerics").
+// Integration is exact between steps for delta and exponential-current synapses (V relaxes to
+// V_inf = E_L + R I_e with factor exp(-dt/tau_m); each synaptic current adds its exact
+// propagator, including tau_syn == tau_m); the white-noise current is integrated exactly as an
+// Ornstein-Uhlenbeck process whose free stationary SD is noise_sigma. With conductance synapses
+// the step uses the exact step-mean conductance in an exponential integrator (second order).
+// The threshold crossing time inside a step and the end of the refractory period are resolved
+// continuously, so the firing rate does not carry the O(dt) error of counting whole steps.
 
 #include <cstdint>
 #include <span>
@@ -18,6 +20,7 @@
 
 #include "config/config.hpp"
 #include "model/health.hpp"
+#include "model/model_context.hpp"
 #include "model/parameter_info.hpp"
 #include "myelin/types.hpp"
 
@@ -32,15 +35,16 @@ class LifPopulation {
  public:
   // `gids` are the global ids of the neurons this rank owns, ascending; `first_gid` is the gid
   // of the population's neuron 0 (parameters are drawn by population-local index).
-  LifPopulation(const PopulationConfig& config, std::span<const Gid> gids, Gid first_gid, double dt,
-                std::uint64_t seed, double v_bound);
+  LifPopulation(const PopulationConfig& config, std::span<const Gid> gids, Gid first_gid,
+                const ModelContext& context);
 
   std::size_t size() const { return gid_.size(); }
   std::span<const Gid> gids() const { return gid_; }
 
-  // Advances neurons [begin, end) through step `step`. `input[i]` is the summed delta input
-  // [mV] that arrives at the end of this step for local neuron i. Spikes are appended in
-  // ascending gid order; the first bad value (non-finite or |V| > v_bound) goes to `health`.
+  // Advances neurons [begin, end) through step `step`. `input` holds, port-major
+  // (input[port * size() + i]), the summed weights that arrive at the end of this step. Spikes
+  // are appended in ascending gid order; the first bad value (non-finite or |V| > v_bound)
+  // goes to `health`.
   void update(std::size_t begin, std::size_t end, Step step, std::span<const double> input,
               std::vector<Spike>& spikes, Health& health);
 
@@ -49,7 +53,14 @@ class LifPopulation {
   double value(std::size_t variable, std::size_t i) const;
 
  private:
+  // One step of neuron i, given its old V and the deterministic trajectory's parameters.
+  double crossing_fraction(std::size_t i, double v_old, double v_inf) const;
+  double current_response(std::size_t i, double h) const;
+
   std::vector<Gid> gid_;
+  SynapsePorts ports_;
+  std::vector<std::size_t> current_ports_;  // exp_current ports (exact propagators)
+  std::vector<double> c_m_;                 // [pF]
   double dt_;
   std::uint64_t seed_;
   double v_bound_;
@@ -67,6 +78,7 @@ class LifPopulation {
   std::vector<double> v_m_;          // [mV]
   std::vector<double> refractory_;   // [steps] left in the refractory period, fractional
   std::vector<double> spare_noise_;  // the standard normal of the next (odd) step
+  std::vector<std::vector<double>> current_step_;  // [current port][i] propagator over dt
 };
 
 }  // namespace myelin

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace myelin {
@@ -20,8 +22,22 @@ struct ParameterInfo {
   std::string_view meaning;
 };
 
+// A non-numeric choice of a model, e.g. izhikevich `scheme = "euler"`.
+struct ModelOption {
+  std::string_view name;
+  std::string_view default_value;  // "" = not set
+  std::span<const std::string_view> allowed;
+  std::string_view meaning;
+};
+
 // The parameter table of a model, or an empty span when the model is unknown.
 std::span<const ParameterInfo> parameters_of(std::string_view model);
+
+std::span<const ModelOption> options_of(std::string_view model);
+// Parameter defaults a preset option overrides (empty when none).
+std::map<std::string, double> preset_defaults(std::string_view model, std::string_view preset);
+// Whether a parameter may be given as { nernst = { z, c_in, c_out } }.
+bool accepts_nernst(std::string_view model, std::string_view parameter);
 
 // Names of the models a config may use, for error messages.
 std::span<const std::string_view> known_models();

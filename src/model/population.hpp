@@ -5,10 +5,13 @@
 
 #include <variant>
 
+#include "model/hh.hpp"
+#include "model/izhikevich.hpp"
 #include "model/lif.hpp"
 
 namespace myelin {
 
-using Population = std::variant<LifPopulation>;
+using Population =
+    std::variant<LifPopulation, HhPopulation, TraubMilesPopulation, IzhikevichPopulation>;
 
 }  // namespace myelin

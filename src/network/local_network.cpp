@@ -10,6 +10,7 @@
 #include "network/generators.hpp"
 #include "network/graph_metrics.hpp"
 #include "network/partition.hpp"
+#include "synapse/receptor_ports.hpp"
 
 namespace myelin {
 
@@ -23,7 +24,7 @@ Step delay_steps(double delay_ms, double dt) {
 
 struct LocalSynapse {
   Gid source;
-  std::uint32_t target;  // rank-local
+  std::uint32_t target;  // rank-local input channel (port row, neuron)
   std::uint32_t projection;
   std::uint64_t edge;
   double weight;
@@ -139,6 +140,14 @@ LocalNetwork build_local_network(const Config& config, int rank, int n_ranks, in
     }
   }
 
+  // Input channels: per population, one row of its local neurons per receptor port.
+  const ReceptorPorts ports = receptor_ports(config);
+  net.ports = ports.of_population;
+  for (std::size_t p = 0; p < net.populations.size(); ++p) {
+    net.channel_offset.push_back(net.n_channels);
+    net.n_channels += static_cast<std::uint32_t>(net.ports[p].size() * net.local_gids[p].size());
+  }
+
   // 4. The synapses onto this rank's neurons, weights and delays keyed by synapse identity.
   std::vector<std::vector<LocalSynapse>> per_thread(static_cast<std::size_t>(n_threads));
   net.min_delay = std::numeric_limits<Step>::max();
@@ -146,7 +155,12 @@ LocalNetwork build_local_network(const Config& config, int rank, int n_ranks, in
   for (std::size_t j = 0; j < config.projections.size(); ++j) {
     const ProjectionConfig& proj = config.projections[j];
     const PopulationLayout& src = net.populations[population_index(proj.source)];
-    const PopulationLayout& tgt = net.populations[population_index(proj.target)];
+    const std::size_t tgt_index = population_index(proj.target);
+    const PopulationLayout& tgt = net.populations[tgt_index];
+    const std::uint32_t row =
+        net.channel_offset[tgt_index] +
+        ports.of_projection[j] * static_cast<std::uint32_t>(net.local_gids[tgt_index].size()) -
+        net.population_offset[tgt_index];
     const std::uint32_t stream = rng::name_hash(proj.name);
     net.min_delay = std::min(net.min_delay, delay_steps(proj.delay.a, dt));
     net.max_delay = std::max(
@@ -161,7 +175,7 @@ LocalNetwork build_local_network(const Config& config, int rank, int n_ranks, in
       const double d = draw(proj.delay, seed, rng::Stream::synapse, stream ^ 0x5bd1e995u, lo, hi);
       const std::uint32_t li = local_index[target];
       per_thread[static_cast<std::size_t>(thread_of[li])].push_back(
-          {src.first + edges[j][e].source, li, static_cast<std::uint32_t>(j), e, w,
+          {src.first + edges[j][e].source, row + li, static_cast<std::uint32_t>(j), e, w,
            static_cast<std::uint32_t>(delay_steps(d, dt))});
     }
     std::vector<Edge>().swap(edges[j]);

@@ -12,6 +12,7 @@
 
 #include "config/config.hpp"
 #include "myelin/types.hpp"
+#include "synapse/synapse_ports.hpp"
 
 namespace myelin {
 
@@ -29,8 +30,8 @@ std::vector<PopulationLayout> layout_populations(const Config& config);
 // so each target accumulates its inputs in the same order whatever the ranks and threads.
 struct ThreadSynapses {
   std::vector<std::uint64_t> row_begin;  // size n_global + 1
-  std::vector<std::uint32_t> target;     // rank-local neuron index
-  std::vector<double> weight;            // [mV]
+  std::vector<std::uint32_t> target;     // rank-local input channel (see LocalNetwork)
+  std::vector<double> weight;            // [mV], [pA] or [nS] by synapse kind
   std::vector<std::uint32_t> delay;      // [steps], >= 1
 };
 
@@ -69,6 +70,12 @@ struct LocalNetwork {
   // population by population, ascending gid inside each.
   std::vector<std::uint32_t> population_offset;
   std::uint32_t n_local = 0;
+  // Input channels of the ring buffer: population p's inputs occupy
+  // [channel_offset[p], channel_offset[p] + ports[p].size() * local_gids[p].size()), one row
+  // of its local neurons per receptor port (port-major).
+  std::vector<std::vector<PortSpec>> ports;  // [population]
+  std::vector<std::uint32_t> channel_offset;
+  std::uint32_t n_channels = 0;
   // [thread][population]: the rank-local neurons each thread integrates (contiguous).
   std::vector<std::vector<IndexRange>> thread_ranges;
   // [thread]: the synapses onto that thread's neurons.

@@ -103,12 +103,27 @@ void Recorder::sample(int thread, std::size_t population, Step step, const Popul
 
 void Recorder::add_spikes(std::span<const Spike> spikes) {
   if (!record_spikes_) return;
+  std::vector<std::size_t> chunk_begin(populations_.size());
+  for (std::size_t p = 0; p < populations_.size(); ++p) chunk_begin[p] = spike_ids_[p].size();
   for (const Spike& s : spikes) {
     // Populations are few and laid out in gid order: a short scan finds the owner.
     std::size_t p = 0;
     while (s.gid >= populations_[p].first + populations_[p].size) ++p;
     spike_ids_[p].push_back(s.gid - populations_[p].first);
-    spike_times_[p].push_back(static_cast<double>(s.step + 1) * dt_);
+    spike_times_[p].push_back((static_cast<double>(s.step) + static_cast<double>(s.offset)) * dt_);
+  }
+  // The list is by (step, gid); inside a step the offsets reorder it by time, then id.
+  for (std::size_t p = 0; p < populations_.size(); ++p) {
+    const std::size_t b = chunk_begin[p], n = spike_ids_[p].size() - b;
+    if (n < 2) continue;
+    std::vector<std::pair<double, std::uint64_t>> rows(n);
+    for (std::size_t k = 0; k < n; ++k) rows[k] = {spike_times_[p][b + k], spike_ids_[p][b + k]};
+    if (std::is_sorted(rows.begin(), rows.end())) continue;
+    std::sort(rows.begin(), rows.end());
+    for (std::size_t k = 0; k < n; ++k) {
+      spike_times_[p][b + k] = rows[k].first;
+      spike_ids_[p][b + k] = rows[k].second;
+    }
   }
 }
 

@@ -25,6 +25,7 @@
 #include <cmath>
 #include <exception>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/memory.hpp"
 #include "model/parameter_info.hpp"
@@ -39,10 +40,21 @@ std::vector<Population> make_populations(const Config& config, const LocalNetwor
   std::vector<Population> out;
   for (std::size_t p = 0; p < config.populations.size(); ++p) {
     const PopulationConfig& pop = config.populations[p];
-    // Only LIF exists so far; the variant grows with the models.
-    out.emplace_back(std::in_place_type<LifPopulation>, pop, network.local_gids[p],
-                     network.populations[p].first, config.simulation.dt, config.simulation.seed,
-                     config.simulation.v_bound);
+    const ModelContext context{config.simulation.dt, config.simulation.seed,
+                               config.simulation.v_bound, config.simulation.temperature,
+                               network.ports[p]};
+    const auto& gids = network.local_gids[p];
+    const Gid first = network.populations[p].first;
+    if (pop.model == "lif")
+      out.emplace_back(std::in_place_type<LifPopulation>, pop, gids, first, context);
+    else if (pop.model == "hh")
+      out.emplace_back(std::in_place_type<HhPopulation>, pop, gids, first, context);
+    else if (pop.model == "traub_miles")
+      out.emplace_back(std::in_place_type<TraubMilesPopulation>, pop, gids, first, context);
+    else if (pop.model == "izhikevich")
+      out.emplace_back(std::in_place_type<IzhikevichPopulation>, pop, gids, first, context);
+    else
+      throw std::logic_error("no population type for model " + pop.model);
   }
   return out;
 }
@@ -60,7 +72,7 @@ Simulation::Simulation(const Config& config, Communicator& comm, int threads)
       threads_(threads),
       network_(build_local_network(config, comm.rank(), comm.size(), threads)),
       populations_(make_populations(config, network_)),
-      ring_(network_.n_local, network_.max_delay + network_.min_delay),
+      ring_(network_.n_channels, network_.max_delay + network_.min_delay),
       recorder_(config, network_) {
   times_.add(Phase::build, build_start_);
 }
@@ -102,7 +114,8 @@ RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
 void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
   const double dt = config_.simulation.dt;
   const Step total_steps = std::llround(config_.simulation.t_stop / dt);
-  const Step epoch_length = network_.min_delay;
+  // Any epoch no longer than the min delay is correct; the wire format caps it.
+  const Step epoch_length = std::min(network_.min_delay, max_epoch_steps);
   const auto flush_every = static_cast<Step>(std::max(
       1.0, std::round(config_.output.flush_interval / (dt * static_cast<double>(epoch_length)))));
 
@@ -130,7 +143,10 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
         for (std::size_t p = 0; p < populations_.size(); ++p) {
           const IndexRange range = network_.thread_ranges[t][p];
           const std::uint32_t offset = network_.population_offset[p];
-          const std::span<double> input = slot.subspan(offset, network_.local_gids[p].size());
+          const std::size_t n_local = network_.local_gids[p].size();
+          const std::size_t n_ports = network_.ports[p].size();
+          const std::span<double> input =
+              slot.subspan(network_.channel_offset[p], n_ports * n_local);
           Health& h = thread_health[t];
           const bool was_failed = h.failed;
           std::visit(
@@ -140,7 +156,10 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
               },
               populations_[p]);
           if (h.failed && !was_failed) h.population = static_cast<std::uint32_t>(p);
-          std::fill(slot.begin() + range.begin, slot.begin() + range.end, 0.0);
+          for (std::size_t q = 0; q < n_ports; ++q)
+            std::fill(
+                input.begin() + static_cast<std::ptrdiff_t>(q * n_local + range.begin - offset),
+                input.begin() + static_cast<std::ptrdiff_t>(q * n_local + range.end - offset), 0.0);
           recorder_.sample(static_cast<int>(t), p, step, populations_[p]);
         }
       }
@@ -157,6 +176,7 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
             local.insert(local.end(), thread_spikes[i].begin(), thread_spikes[i].end());
             health.merge(thread_health[i]);
           }
+          for (Spike& s : local) s.offset = quantise_offset(s.offset);
           std::sort(local.begin(), local.end());
           times_.add(Phase::collect, phase_start);
 

@@ -70,7 +70,7 @@ double simulated_rate_hz(double current_na, double dt, double seconds) {
   pop.params["t_ref"] = ParamValue::constant(t_ref);
   pop.params["I_e"] = ParamValue::constant(current_na * 1000.0);
   const std::vector<Gid> gids{0};
-  LifPopulation lif(pop, gids, 0, dt, 1, 1e4);
+  LifPopulation lif(pop, gids, 0, ModelContext{.dt = dt, .seed = 1, .v_bound = 1e4, .ports = {}});
   const std::vector<double> input{0.0};
   std::vector<Spike> spikes;
   Health health;

@@ -29,7 +29,7 @@ std::vector<Gid> iota_gids(std::uint32_t n) {
 TEST(Lif, RelaxesExactlyToSteadyState) {
   const auto pop = lif_config(1, {{"V_m", -60.0}, {"I_e", 100.0}, {"C_m", 250.0}, {"tau_m", 10.0}});
   const auto gids = iota_gids(1);
-  LifPopulation lif(pop, gids, 0, 0.1, 1, 1e4);
+  LifPopulation lif(pop, gids, 0, ModelContext{.dt = 0.1, .seed = 1, .v_bound = 1e4, .ports = {}});
   std::vector<double> input(1, 0.0);
   std::vector<Spike> spikes;
   Health health;
@@ -44,7 +44,7 @@ TEST(Lif, RelaxesExactlyToSteadyState) {
 TEST(Lif, DeltaInputJumpsAndRefractoryDiscardsInput) {
   const auto pop = lif_config(1, {{"t_ref", 1.0}});
   const auto gids = iota_gids(1);
-  LifPopulation lif(pop, gids, 0, 0.1, 1, 1e4);
+  LifPopulation lif(pop, gids, 0, ModelContext{.dt = 0.1, .seed = 1, .v_bound = 1e4, .ports = {}});
   std::vector<Spike> spikes;
   Health health;
   std::vector<double> input{5.0};
@@ -70,7 +70,7 @@ TEST(Lif, NoiseHasTheStatedStationarySd) {
   const std::uint32_t n = 2000;
   const auto pop = lif_config(n, {{"noise_sigma", 2.0}, {"V_th", 1000.0}, {"V_reset", -70.0}});
   const auto gids = iota_gids(n);
-  LifPopulation lif(pop, gids, 0, 0.1, 42, 1e4);
+  LifPopulation lif(pop, gids, 0, ModelContext{.dt = 0.1, .seed = 42, .v_bound = 1e4, .ports = {}});
   std::vector<double> input(n, 0.0);
   std::vector<Spike> spikes;
   Health health;
@@ -89,7 +89,8 @@ TEST(Lif, NoiseHasTheStatedStationarySd) {
 TEST(Lif, RunawayVoltageIsReportedWithNeuronAndStep) {
   const auto pop = lif_config(3, {{"V_th", 1e9}});
   const auto gids = iota_gids(3);
-  LifPopulation lif(pop, gids, 0, 0.1, 1, 500.0);
+  LifPopulation lif(pop, gids, 0,
+                    ModelContext{.dt = 0.1, .seed = 1, .v_bound = 500.0, .ports = {}});
   std::vector<double> input{0.0, 1000.0, 0.0};
   std::vector<Spike> spikes;
   Health health;

@@ -1,0 +1,37 @@
+#include "synapse/receptor_ports.hpp"
+
+#include <algorithm>
+
+namespace myelin {
+
+namespace {
+SynapseKind kind_of(const std::string& synapse) {
+  if (synapse == "exp_current") return SynapseKind::exp_current;
+  if (synapse == "exp_conductance") return SynapseKind::exp_conductance;
+  if (synapse == "alpha_conductance") return SynapseKind::alpha_conductance;
+  return SynapseKind::delta;
+}
+}  // namespace
+
+ReceptorPorts receptor_ports(const Config& config) {
+  ReceptorPorts out;
+  out.of_population.resize(config.populations.size());
+  for (const ProjectionConfig& proj : config.projections) {
+    std::size_t target = 0;
+    while (config.populations[target].name != proj.target) ++target;
+    PortSpec spec;
+    spec.kind = kind_of(proj.synapse);
+    if (spec.kind != SynapseKind::delta) spec.tau_syn = proj.tau_syn;
+    if (is_conductance(spec.kind)) spec.e_rev = proj.e_rev;
+    auto& ports = out.of_population[target];
+    const auto it = std::find(ports.begin(), ports.end(), spec);
+    out.of_projection.push_back(static_cast<std::uint32_t>(it - ports.begin()));
+    if (it == ports.end()) ports.push_back(spec);
+  }
+  // A population nobody projects to still has one (delta) port, so every model sees input rows.
+  for (auto& ports : out.of_population)
+    if (ports.empty()) ports.push_back(PortSpec{});
+  return out;
+}
+
+}  // namespace myelin
