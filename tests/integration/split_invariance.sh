@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Same config and seed => bitwise identical spikes and traces for every ranks x threads split.
+#   $4 config (relative to the source dir), $5 populations that must fire, $6 splits "RxT ..."
 source "$(dirname "$0")/common.sh"
-config="$SOURCE_DIR/tests/data/split_small.toml"
+config="$SOURCE_DIR/${4:-tests/data/split_small.toml}"
+populations=${5:-"exc inh"}
+splits=${6:-"1x2 2x1 2x2 3x1 4x1"}
 
 mpi_run 1 1 run "$config" -o "$WORK/ref.h5" --threads 1 --quiet
 [[ $(complete_flag "$WORK/ref.h5") == 1 ]] || fail "reference run not marked complete"
-for pop in exc inh; do
+for pop in $populations; do
   n=$(dataset_length "$WORK/ref.h5" "spikes/$pop/node_ids")
   [[ -n $n && $n -gt 100 ]] || fail "reference run has too few $pop spikes ($n): the comparison would prove nothing"
 done
 
-for split in "1 2" "2 1" "2 2" "3 1" "4 1"; do
-  read -r ranks threads <<<"$split"
+for split in $splits; do
+  ranks=${split%x*} threads=${split#*x}
   out="$WORK/r${ranks}t${threads}.h5"
   mpi_run "$ranks" "$threads" run "$config" -o "$out" --threads "$threads" --quiet
   [[ $(complete_flag "$out") == 1 ]] || fail "${ranks}x${threads}: not marked complete"
