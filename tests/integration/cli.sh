@@ -24,3 +24,9 @@ for word in "exc" "inh" "ring" "complete"; do
   grep -qF "$word" "$WORK/info.txt" || { cat "$WORK/info.txt"; fail "info lacks '$word'"; }
 done
 echo "ok: validate, run, info"
+
+# Every example config passes validation (they are what users start from).
+for example in "$SOURCE_DIR"/examples/*.toml; do
+  "$MYELIN" validate "$example" -o "$WORK/example.h5" --quiet || fail "$example does not validate"
+done
+echo "ok: every example validates"
