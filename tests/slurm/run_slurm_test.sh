@@ -65,7 +65,7 @@ cleanup() {
   trap - EXIT INT TERM
   say "stopping the test cluster"
   bash "$REPO/scripts/slurm-stop.sh" --purge | sed 's/^/    /' || true
-  if ((rc == 0)) && [[ ${KEEP:-0} != 1 ]]; then
+  if ((rc == 0 || rc == 77)) && [[ ${KEEP:-0} != 1 ]]; then
     rm -rf -- "$W"
   else
     say "scratch directory kept: $W"
@@ -84,6 +84,9 @@ trap 'exit 130' INT TERM
 say "starting SLURM (state $SLURM_LOCAL_DIR, ports $SLURM_LOCAL_CTLD_PORT/$SLURM_LOCAL_SLURMD_PORT)"
 if ! bash "$REPO/scripts/slurm-local.sh" >"$W/slurm-start.log" 2>&1; then
   sed 's/^/    /' "$W/slurm-start.log"
+  for f in "$SLURM_LOCAL_DIR"/log/slurmctld.log "$SLURM_LOCAL_DIR"/log/slurmd.log; do
+    [[ -s $f ]] && tail -n 5 "$f" | sed "s|^|    $(basename "$f"): |"
+  done
   skip "the local SLURM cluster cannot be started (log above)"
 fi
 say "cluster up: $(sinfo -h -o '%P %D nodes %c cpus %T' | head -1)"
