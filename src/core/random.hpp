@@ -50,6 +50,13 @@ inline std::array<double, 2> normal_pair(const Words& w) {
   return {r * std::cos(phi), r * std::sin(phi)};
 }
 
+// The standard normal of neuron `gid` in step `step` (one fresh draw per neuron and step).
+inline double step_normal(std::uint64_t seed, std::uint32_t gid, std::int64_t step) {
+  const auto u = static_cast<std::uint64_t>(step);
+  return normal_pair(philox(seed, Stream::noise, gid, static_cast<std::uint32_t>(u),
+                            static_cast<std::uint32_t>(u >> 32)))[0];
+}
+
 // Uniform integer in [0, n) from 64 random bits (Lemire's multiply-shift; bias below 2^-32).
 inline std::uint32_t uniform_below(std::uint32_t hi, std::uint32_t lo, std::uint32_t n) {
   const std::uint64_t bits = (static_cast<std::uint64_t>(hi) << 32) | lo;

@@ -116,14 +116,10 @@ template <typename Rates>
 void ConductanceNeuronPopulation<Rates>::update(std::size_t begin, std::size_t end, Step step,
                                                 std::span<const double> input,
                                                 std::vector<Spike>& spikes, Health& health) {
-  const auto step_lo = static_cast<std::uint32_t>(step);
-  const auto step_hi = static_cast<std::uint32_t>(static_cast<std::uint64_t>(step) >> 32);
   bool bad = false;
   for (std::size_t i = begin; i < end; ++i) {
     double current = i_e_[i];
-    if (any_noise_)
-      current += noise_step_[i] * rng::normal_pair(rng::philox(seed_, rng::Stream::noise, gid_[i],
-                                                               step_lo, step_hi))[0];
+    if (any_noise_) current += noise_step_[i] * rng::step_normal(seed_, gid_[i], step);
     const SynapticDrive d = ports_.mean_drive(i);
     const double m = m_[i], h = h_[i], n = n_[i];
     const double g_na = g_na_[i] * m * m * m * h;
