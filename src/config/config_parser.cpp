@@ -10,6 +10,7 @@
 
 #include "config/overrides.hpp"
 #include "config/param_draw.hpp"
+#include "config/population_parser.hpp"
 #include "config/toml_reader.hpp"
 #include "model/parameter_info.hpp"
 #include "myelin/errors.hpp"
@@ -19,20 +20,6 @@ namespace myelin {
 namespace {
 
 constexpr double inf = std::numeric_limits<double>::infinity();
-
-bool valid_name(const std::string& name) {
-  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
-    return false;
-  for (const char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
-  return true;
-}
-
-template <typename T>
-T required(std::optional<T> v, const TableReader& r, const std::string& name) {
-  if (!v) throw input_error(r.key(name), "(missing)", "required");
-  return *v;
-}
 
 SimulationConfig read_simulation(TableReader r) {
   SimulationConfig s;
@@ -55,101 +42,6 @@ SimulationConfig read_simulation(TableReader r) {
   require_range(r.key("temperature"), s.temperature, -273.15, true, inf, "degC");
   r.finish();
   return s;
-}
-
-// E = (R T / z F) ln(c_out / c_in) [mV] from { nernst = { z, c_in, c_out } } (mM, the run's
-// temperature).
-std::optional<double> nernst_potential(TableReader& r, const std::string& name,
-                                       double temperature) {
-  const toml::node* n = r.node(name);
-  const toml::table* t = n ? n->as_table() : nullptr;
-  if (!t || !t->contains("nernst")) return std::nullopt;
-  const toml::table* spec = (*t)["nernst"].as_table();
-  if (t->size() != 1 || !spec)
-    throw input_error(r.key(name), describe(*n),
-                      "must be a number or { nernst = { z = ..., c_in = ..., c_out = ... } }");
-  TableReader nr(*spec, r.key(name) + ".nernst");
-  const double z = required(nr.number("z"), nr, "z");
-  const double c_in = required(nr.number("c_in"), nr, "c_in");
-  const double c_out = required(nr.number("c_out"), nr, "c_out");
-  if (z == 0.0 || std::round(z) != z)
-    throw input_error(nr.key("z"), describe(*nr.node("z")), "must be a non-zero integer valence");
-  require_range(nr.key("c_in"), c_in, 0.0, true, inf, "mM");
-  require_range(nr.key("c_out"), c_out, 0.0, true, inf, "mM");
-  nr.finish();
-  constexpr double gas = 8.314462618, faraday = 96485.33212;  // J/(mol K), C/mol
-  return 1000.0 * gas * (temperature + 273.15) / (z * faraday) * std::log(c_out / c_in);
-}
-
-PopulationConfig read_population(const std::string& name, TableReader r,
-                                 const SimulationConfig& sim) {
-  const std::uint64_t seed = sim.seed;
-  if (!valid_name(name))
-    throw input_error(r.key(""), name, "population names are [A-Za-z_][A-Za-z0-9_]*");
-  PopulationConfig pop;
-  pop.name = name;
-  pop.model = required(r.string("model"), r, "model");
-  const auto infos = parameters_of(pop.model);
-  if (infos.empty()) {
-    std::string known;
-    for (const auto m : known_models()) known += (known.empty() ? "" : ", ") + std::string(m);
-    throw input_error(r.key("model"), "\"" + pop.model + "\"",
-                      "unknown model (known: " + known + ")");
-  }
-  const auto size = required(r.integer("size"), r, "size");
-  if (size < 1 || size > (std::int64_t{1} << 31))
-    throw input_error(r.key("size"), std::to_string(size), "must be in [1, 2^31]");
-  pop.size = static_cast<std::uint32_t>(size);
-  for (const ModelOption& opt : options_of(pop.model)) {
-    const std::string oname(opt.name);
-    const std::string v = r.string(oname).value_or(std::string(opt.default_value));
-    if (v.empty()) continue;
-    bool known = false;
-    std::string allowed;
-    for (const auto a : opt.allowed) {
-      known = known || a == v;
-      allowed += (allowed.empty() ? "" : ", ") + std::string(a);
-    }
-    if (!known)
-      throw input_error(r.key(oname), "\"" + v + "\"",
-                        "unknown " + oname + " (known: " + allowed + ")");
-    pop.options[oname] = v;
-  }
-  const auto preset = pop.options.count("preset") ? pop.options.at("preset") : std::string();
-  const auto preset_values = preset_defaults(pop.model, preset);
-  for (const ParameterInfo& info : infos) {
-    const std::string pname(info.name);
-    double fallback = info.default_value;
-    if (const auto it = preset_values.find(pname); it != preset_values.end()) fallback = it->second;
-    std::optional<ParamValue> given;
-    if (accepts_nernst(pop.model, pname)) {
-      if (auto e = nernst_potential(r, pname, sim.temperature)) given = ParamValue::constant(*e);
-    }
-    if (!given) given = r.param(pname);
-    const ParamValue value = given.value_or(ParamValue::constant(fallback));
-    pop.params[pname] = value;
-    if (value.is_constant()) {
-      if (!std::isnan(value.a))
-        require_range(r.key(pname), value.a, info.min, info.min_exclusive, info.max,
-                      std::string(info.unit));
-      continue;
-    }
-    // Every neuron's draw must be valid too; checked here, identically on every rank.
-    for (std::uint32_t i = 0; i < pop.size; ++i) {
-      const double v =
-          draw_neuron_param(value, seed, rng::name_hash(name), i, rng::name_hash(pname));
-      try {
-        require_range(r.key(pname), v, info.min, info.min_exclusive, info.max,
-                      std::string(info.unit));
-      } catch (const InputError& e) {
-        throw InputError(std::string(e.what()) + " (neuron " + std::to_string(i) +
-                         " of the distribution)");
-      }
-    }
-  }
-  r.finish();
-  check_model_constraints(pop, seed);
-  return pop;
 }
 
 ConnectionRule parse_rule(const std::string& key, const std::string& rule) {

@@ -5,11 +5,13 @@
 
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <optional>
 #include <set>
 #include <string>
 
 #include "config/config.hpp"
+#include "myelin/errors.hpp"
 
 namespace myelin {
 
@@ -45,5 +47,21 @@ class TableReader {
 // Range checks that produce the canonical message.
 void require_range(const std::string& key, double value, double min, bool min_exclusive, double max,
                    const std::string& unit);
+
+// Population and projection names: [A-Za-z_][A-Za-z0-9_]*.
+inline bool valid_name(const std::string& name) {
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
+    return false;
+  for (const char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return true;
+}
+
+// The value of a required key, or InputError naming it.
+template <typename T>
+T required(std::optional<T> v, const TableReader& r, const std::string& name) {
+  if (!v) throw input_error(r.key(name), "(missing)", "required");
+  return *v;
+}
 
 }  // namespace myelin
