@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 
+#include "app/launch_environment.hpp"
 #include "app/output_path.hpp"
 #include "app/progress.hpp"
 #include "app/summary.hpp"
@@ -105,6 +106,9 @@ ExitCode run_command(const RunOptions& options, Communicator& comm) {
   info.dt = config->simulation.dt;
   info.t_stop = config->simulation.t_stop;
   info.min_delay = static_cast<double>(sim.network().min_delay) * config->simulation.dt;
+  const LaunchEnvironment launch = launch_environment();
+  info.job_id = launch.job_id;
+  info.launcher = launch.launcher;
   file->write_run_info(info);
   file->write_network(sim.network().projections, sim.network().partition);
 
@@ -121,7 +125,9 @@ ExitCode run_command(const RunOptions& options, Communicator& comm) {
   progress.finish();
 
   if (comm.rank() == 0) {
-    const RunContext context{*config, sim.network(), comm.size(), threads, config->output.file};
+    const RunContext context{*config,        sim.network(),       comm.size(),
+                             threads,        config->output.file, launch.job_id,
+                             launch.launcher};
     if (!options.quiet) std::fputs(format_summary(summary, context).c_str(), stdout);
     if (!options.summary_json.empty()) {
       std::ofstream json(options.summary_json);

@@ -91,8 +91,14 @@ std::string format_summary(const RunSummary& s, const RunContext& c) {
                                net.partition.synapses_per_rank.end());
   out += fmt::format("  per rank  neurons [{}], synapses [{}]\n", join_numbers(neurons, "{:.0f}"),
                      join_numbers(synapses, "{:.0f}"));
+  out += fmt::format(
+      "  exchange  {:.0f} B received per rank per epoch; wait per rank [{}] s, Allgatherv per "
+      "rank [{}] s\n",
+      s.bytes_per_epoch, join_numbers(s.exchange_wait_s, "{:.3f}"),
+      join_numbers(s.exchange_transfer_s, "{:.3f}"));
   out += fmt::format("  memory    peak RSS per rank [{}] MiB\n",
                      join_numbers(s.peak_rss_mb, "{:.1f}"));
+  out += fmt::format("  launch    {} (job {})\n", c.launcher, c.job_id);
   out += fmt::format("  output    {} (complete)\n", c.output_file);
   return out;
 }
@@ -102,6 +108,15 @@ std::string summary_json(const RunSummary& s, const RunContext& c) {
   for (std::size_t ph = 0; ph < phase_names.size(); ++ph)
     phases += fmt::format("{}\"{}\": {}", ph ? ", " : "", phase_names[ph], max_over_ranks(s, ph));
   phases += "}";
+  std::string phases_per_rank = "[";
+  for (std::size_t r = 0; r < s.phase_times.size(); ++r) {
+    phases_per_rank += r ? ", {" : "{";
+    for (std::size_t ph = 0; ph < phase_names.size(); ++ph)
+      phases_per_rank +=
+          fmt::format("{}\"{}\": {}", ph ? ", " : "", phase_names[ph], s.phase_times[r][ph]);
+    phases_per_rank += "}";
+  }
+  phases_per_rank += "]";
   std::vector<std::uint64_t> neurons = c.network.partition.neurons_per_rank;
   std::vector<std::uint64_t> synapses = c.network.partition.synapses_per_rank;
   return fmt::format(
@@ -111,13 +126,17 @@ std::string summary_json(const RunSummary& s, const RunContext& c) {
       "\"spikes\": {}, "
       "\"mean_rate_hz\": {}, \"synaptic_events\": {}, \"events_per_s\": {}, \"loop_s\": {}, "
       "\"phase_s_max_over_ranks\": {}, \"peak_rss_mb_per_rank\": {}, \"neurons_per_rank\": {}, "
-      "\"synapses_per_rank\": {}, \"edge_cut\": {}, \"bytes_received_rank0\": {}, \"output\": "
-      "\"{}\"}}",
+      "\"synapses_per_rank\": {}, \"edge_cut\": {}, \"bytes_received_rank0\": {}, "
+      "\"bytes_per_epoch\": {}, \"bytes_sent_per_rank\": {}, \"exchange_wait_s_per_rank\": {}, "
+      "\"exchange_transfer_s_per_rank\": {}, \"phase_s_per_rank\": {}, \"job_id\": \"{}\", "
+      "\"launcher\": \"{}\", \"output\": \"{}\"}}",
       version_string, git_sha, c.ranks, c.threads, s.neurons, s.synapses, c.config.simulation.dt,
       s.simulated_ms, static_cast<double>(c.network.min_delay) * c.config.simulation.dt, s.epochs,
       s.spikes, mean_rate_hz(s), s.synaptic_events, events_per_second(s), s.loop_seconds, phases,
       json_array(s.peak_rss_mb), json_array(neurons), json_array(synapses),
-      c.network.partition.edge_cut, s.bytes_exchanged, c.output_file);
+      c.network.partition.edge_cut, s.bytes_exchanged, s.bytes_per_epoch, json_array(s.bytes_sent),
+      json_array(s.exchange_wait_s), json_array(s.exchange_transfer_s), phases_per_rank, c.job_id,
+      c.launcher, c.output_file);
 }
 
 }  // namespace myelin

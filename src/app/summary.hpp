@@ -13,6 +13,8 @@ struct RunContext {
   int ranks;
   int threads;
   std::string output_file;
+  std::string job_id;
+  std::string launcher;
 };
 
 // The final report a person reads.

@@ -20,6 +20,10 @@ struct ExchangeCounters {
   std::uint64_t epochs = 0;
   std::uint64_t bytes_sent = 0;      // this rank's payload, summed over epochs
   std::uint64_t bytes_received = 0;  // every rank's payload as received here
+  // Time in the first collective of each exchange (counts and health): a rank that arrives
+  // early waits there for the slowest, so this is the load imbalance seen by this rank.
+  double wait_seconds = 0.0;
+  double transfer_seconds = 0.0;  // time in MPI_Allgatherv (the payload)
 };
 
 class Communicator {

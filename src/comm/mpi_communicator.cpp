@@ -64,9 +64,11 @@ void MpiCommunicator::exchange(std::span<const Spike> local, Step epoch_begin, S
                         static_cast<std::int64_t>(health.population),
                         health.value};
   std::vector<WireHealth> everyone(static_cast<std::size_t>(size_));
+  const double wait_start = MPI_Wtime();
   check_mpi(MPI_Allgather(&mine, sizeof(WireHealth), MPI_BYTE, everyone.data(), sizeof(WireHealth),
                           MPI_BYTE, comm_),
             "MPI_Allgather");
+  counters_.wait_seconds += MPI_Wtime() - wait_start;
 
   int total = 0;
   for (int r = 0; r < size_; ++r) {
@@ -86,10 +88,12 @@ void MpiCommunicator::exchange(std::span<const Spike> local, Step epoch_begin, S
     }
   }
   receive_.resize(static_cast<std::size_t>(total));
+  const double transfer_start = MPI_Wtime();
   check_mpi(
       MPI_Allgatherv(send_.data(), static_cast<int>(send_.size()), MPI_UINT64_T, receive_.data(),
                      counts_.data(), displacements_.data(), MPI_UINT64_T, comm_),
       "MPI_Allgatherv");
+  counters_.transfer_seconds += MPI_Wtime() - transfer_start;
   all.resize(receive_.size());
   std::transform(receive_.begin(), receive_.end(), all.begin(),
                  [&](std::uint64_t w) { return unpack(w, epoch_begin); });

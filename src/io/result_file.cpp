@@ -142,6 +142,8 @@ void ResultFile::write_run_info(const RunInfo& info) {
   write_attribute(meta, "dt", info.dt);
   write_attribute(meta, "t_stop", info.t_stop);
   write_attribute(meta, "min_delay", info.min_delay);
+  write_attribute(meta, "job_id", info.job_id);
+  write_attribute(meta, "launcher", info.launcher);
 }
 
 void ResultFile::write_network(const std::vector<ProjectionSummary>& projections,
@@ -296,6 +298,17 @@ void ResultFile::write_run_stats(const RunStats& stats) {
                            f.rank, f.transfer);
   write_attribute(f.meta, "total_spikes", stats.total_spikes);
   write_attribute(f.meta, "wall_time", stats.wall_time);
+  for (const auto& [name, values] :
+       {std::pair{"exchange_wait_s", &stats.exchange_wait_s},
+        std::pair{"exchange_transfer_s", &stats.exchange_transfer_s},
+        std::pair{"bytes_sent", &stats.bytes_sent}}) {
+    if (values->size() != stats.phase_times.size())
+      throw std::invalid_argument(std::string("ResultFile::write_run_stats: one ") + name +
+                                  " per rank");
+    write_replicated<double>(f.meta, name, *values, {values->size()}, f.rank, f.transfer);
+  }
+  write_attribute(f.meta, "bytes_per_epoch", stats.bytes_per_epoch);
+  write_attribute(f.meta, "epochs", stats.epochs);
 }
 
 void ResultFile::mark_complete() {

@@ -30,6 +30,8 @@ struct RunInfo {
   double dt = 0.1;         // [ms]
   double t_stop = 0.0;     // [ms]
   double min_delay = 0.0;  // [ms]
+  std::string job_id;      // SLURM job id or "none"
+  std::string launcher;    // srun, mpirun or direct
 };
 
 // What is known when the run ends. Arrays are indexed by rank and identical on every rank
@@ -40,6 +42,11 @@ struct RunStats {
   std::vector<double> peak_rss_mb;               // [rank]
   std::uint64_t total_spikes = 0;
   double wall_time = 0.0;  // [s]
+  std::vector<double> exchange_wait_s;      // [rank] s
+  std::vector<double> exchange_transfer_s;  // [rank] s
+  std::vector<double> bytes_sent;           // [rank] over the run
+  double bytes_per_epoch = 0.0;             // received per rank per epoch (mean)
+  std::uint64_t epochs = 0;
 };
 
 class ResultFile {

@@ -99,6 +99,13 @@ RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
     for (std::size_t r = 0; r < all.size(); ++r) summary.phase_times[r][ph] = all[r];
   }
   summary.peak_rss_mb = comm_.allgather(peak_rss_mb());
+  const ExchangeCounters& counters = comm_.counters();
+  summary.exchange_wait_s = comm_.allgather(counters.wait_seconds);
+  summary.exchange_transfer_s = comm_.allgather(counters.transfer_seconds);
+  summary.bytes_sent = comm_.allgather(static_cast<double>(counters.bytes_sent));
+  summary.bytes_per_epoch = counters.epochs == 0 ? 0.0
+                                                 : static_cast<double>(counters.bytes_received) /
+                                                       static_cast<double>(counters.epochs);
 
   RunStats stats;
   for (const auto name : phase_names) stats.phase_names.emplace_back(name);
@@ -106,6 +113,11 @@ RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
   stats.peak_rss_mb = summary.peak_rss_mb;
   stats.total_spikes = summary.spikes;
   stats.wall_time = summary.loop_seconds;
+  stats.exchange_wait_s = summary.exchange_wait_s;
+  stats.exchange_transfer_s = summary.exchange_transfer_s;
+  stats.bytes_sent = summary.bytes_sent;
+  stats.bytes_per_epoch = summary.bytes_per_epoch;
+  stats.epochs = summary.epochs;
   file.write_run_stats(stats);
   file.mark_complete();
   return summary;

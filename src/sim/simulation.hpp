@@ -31,6 +31,10 @@ struct RunSummary {
   std::vector<double> peak_rss_mb;               // [rank]
   std::uint64_t bytes_exchanged = 0;             // payload received by rank 0, over the run
   std::uint64_t epochs = 0;
+  std::vector<double> exchange_wait_s;      // [rank] waiting for the slowest rank
+  std::vector<double> exchange_transfer_s;  // [rank] in MPI_Allgatherv
+  std::vector<double> bytes_sent;           // [rank] this rank's spikes over the run
+  double bytes_per_epoch = 0.0;             // received by every rank, mean over epochs
 };
 
 // Progress callback, called on every rank after each epoch with (simulated ms, total ms,

@@ -6,8 +6,10 @@ config="$SOURCE_DIR/tests/data/split_small.toml"
 mpi_run 2 1 validate "$config" >"$WORK/validate.txt"
 grep -q "valid" "$WORK/validate.txt" || fail "validate printed: $(cat "$WORK/validate.txt")"
 
-mpi_run 2 1 run "$config" -o "$WORK/out.h5" --set simulation.t_stop=100 --summary-json "$WORK/summary.json" >"$WORK/run.txt"
-for word in "spikes" "Hz mean rate" "events/s" "update" "exchange" "deliver" "peak RSS" "edge cut"; do
+MYELIN_LAUNCHER=test-launcher SLURM_JOB_ID=4711 \
+  "$MPIEXEC" -n 2 --bind-to none -x OMP_NUM_THREADS=1 -x MYELIN_LAUNCHER -x SLURM_JOB_ID "$MYELIN" \
+  run "$config" -o "$WORK/out.h5" --set simulation.t_stop=100 --summary-json "$WORK/summary.json" >"$WORK/run.txt"
+for word in "spikes" "Hz mean rate" "events/s" "update" "exchange" "deliver" "peak RSS" "edge cut" "B received per rank per epoch" "test-launcher (job 4711)"; do
   grep -qF "$word" "$WORK/run.txt" || { cat "$WORK/run.txt"; fail "summary lacks '$word'"; }
 done
 /usr/bin/python3 - "$WORK/summary.json" <<'PY'
@@ -16,6 +18,26 @@ s = json.load(open(sys.argv[1]))
 assert s["ranks"] == 2 and s["neurons"] == 500, s
 assert s["spikes"] > 0 and s["synaptic_events"] > 0, s
 assert len(s["peak_rss_mb_per_rank"]) == 2, s
+# Every rank receives every spike (8 bytes each) once, so the exchange counters add up exactly.
+assert round(s["bytes_per_epoch"] * s["epochs"]) == 8 * s["spikes"], s
+assert sum(s["bytes_sent_per_rank"]) == 8 * s["spikes"], s
+assert len(s["exchange_wait_s_per_rank"]) == 2 and min(s["exchange_wait_s_per_rank"]) >= 0, s
+assert len(s["exchange_transfer_s_per_rank"]) == 2, s
+assert [sorted(r) for r in s["phase_s_per_rank"]] == [sorted(s["phase_s_max_over_ranks"])] * 2, s
+for phase, t in s["phase_s_max_over_ranks"].items():
+    assert t == max(r[phase] for r in s["phase_s_per_rank"]), (phase, s)
+assert s["launcher"] == "test-launcher" and s["job_id"] == "4711", s
+PY
+/usr/bin/python3 - "$WORK/out.h5" "$WORK/summary.json" <<'PY'
+import json, sys, h5py
+s = json.load(open(sys.argv[2]))
+with h5py.File(sys.argv[1], "r") as f:
+    m = f["meta"]
+    assert list(m["exchange_wait_s"][()]) == s["exchange_wait_s_per_rank"], s
+    assert list(m["bytes_sent"][()]) == s["bytes_sent_per_rank"], s
+    assert m.attrs["bytes_per_epoch"] == s["bytes_per_epoch"] and m.attrs["epochs"] == s["epochs"]
+    text = lambda v: v.decode() if isinstance(v, bytes) else v
+    assert text(m.attrs["launcher"]) == "test-launcher" and text(m.attrs["job_id"]) == "4711"
 PY
 [[ $(complete_flag "$WORK/out.h5") == 1 ]] || fail "run not complete"
 

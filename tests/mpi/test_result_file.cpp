@@ -103,6 +103,8 @@ RunInfo run_info() {
   info.dt = 0.1;
   info.t_stop = 250.0;
   info.min_delay = 1.5;
+  info.job_id = "4242";
+  info.launcher = "srun";
   return info;
 }
 
@@ -121,7 +123,12 @@ RunStats run_stats() {
           {{0.5, 1.0, 0.25}, {0.75, 2.0, 0.125}, {0.625, 1.5, 0.375}},
           {10.5, 20.25, 30.0},
           100050,
-          3.5};
+          3.5,
+          {0.01, 0.5, 0.02},
+          {0.1, 0.2, 0.3},
+          {800.0, 1600.0, 2400.0},
+          4800.0,
+          250};
 }
 
 void write_everything(ResultFile& file) {
@@ -203,6 +210,16 @@ void check_meta(hid_t f) {
             (std::vector<double>{10.5, 20.25, 30.0}));
   EXPECT_EQ(read_attribute<std::uint64_t>(f, "/meta", "total_spikes", H5T_NATIVE_UINT64), 100050U);
   EXPECT_EQ(read_attribute<double>(f, "/meta", "wall_time", H5T_NATIVE_DOUBLE), 3.5);
+  EXPECT_EQ(read_dataset<double>(f, "/meta/exchange_wait_s", H5T_NATIVE_DOUBLE),
+            (std::vector<double>{0.01, 0.5, 0.02}));
+  EXPECT_EQ(read_dataset<double>(f, "/meta/exchange_transfer_s", H5T_NATIVE_DOUBLE),
+            (std::vector<double>{0.1, 0.2, 0.3}));
+  EXPECT_EQ(read_dataset<double>(f, "/meta/bytes_sent", H5T_NATIVE_DOUBLE),
+            (std::vector<double>{800.0, 1600.0, 2400.0}));
+  EXPECT_EQ(read_attribute<double>(f, "/meta", "bytes_per_epoch", H5T_NATIVE_DOUBLE), 4800.0);
+  EXPECT_EQ(read_attribute<std::uint64_t>(f, "/meta", "epochs", H5T_NATIVE_UINT64), 250U);
+  EXPECT_EQ(read_string_attribute(f, "/meta", "job_id"), "4242");
+  EXPECT_EQ(read_string_attribute(f, "/meta", "launcher"), "srun");
 }
 
 void check_projections(hid_t f) {
