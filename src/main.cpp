@@ -41,6 +41,24 @@ int parse_and_run(int argc, char** argv, myelin::Communicator& comm) {
                            "override a config key: dotted.key=value (repeatable)");
   validate_cmd->add_flag("-q,--quiet", check.quiet, "print nothing; the exit code says it");
 
+  myelin::SweepOptions sweep;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep", "run a grid of configs x seeds, in groups of ranks, into one HDF5 file");
+  sweep_cmd->add_option("CONFIG", sweep.run.config_path, "TOML config file")->required();
+  sweep_cmd->add_option("-o,--output", sweep.run.output, "sweep file (overrides output.file)");
+  sweep_cmd->add_option("--set", sweep.run.overrides,
+                        "override a config key for every run: dotted.key=value (repeatable)");
+  sweep_cmd->add_option("--vary", sweep.vary,
+                        "sweep a key over values: dotted.key=v1,v2,... (repeatable: a grid)");
+  sweep_cmd->add_option("--seeds", sweep.seeds,
+                        "runs per grid point, seeds simulation.seed + 0, 1, ... (default 1)");
+  sweep_cmd->add_option("--ranks-per-run", sweep.ranks_per_run,
+                        "ranks that simulate one run together (default 1; divides the ranks)");
+  sweep_cmd->add_option("--threads", sweep.run.threads, "OpenMP threads per rank");
+  sweep_cmd->add_flag("--keep-parts", sweep.keep_parts,
+                      "keep the per-run files in OUTPUT.parts/ after merging");
+  sweep_cmd->add_flag("-q,--quiet", sweep.run.quiet, "print nothing but errors");
+
   std::string info_path;
   auto* info_cmd = app.add_subcommand("info", "summarise a result file");
   info_cmd->add_option("FILE", info_path, "HDF5 result file")->required();
@@ -53,6 +71,7 @@ int parse_and_run(int argc, char** argv, myelin::Communicator& comm) {
     return e.get_exit_code() == 0 ? 0 : static_cast<int>(ExitCode::bad_input);
   }
   if (*run_cmd) return static_cast<int>(myelin::run_command(run, comm));
+  if (*sweep_cmd) return static_cast<int>(myelin::sweep_command(sweep, comm));
   if (*validate_cmd) return static_cast<int>(myelin::validate_command(check, comm));
   return static_cast<int>(myelin::info_command(info_path, comm));
 }

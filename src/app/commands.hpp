@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,10 +18,19 @@ struct RunOptions {
   std::string summary_json;  // --summary-json FILE
 };
 
+struct SweepOptions {
+  RunOptions run;                 // config, --set, -o, --threads, --quiet
+  std::vector<std::string> vary;  // --vary KEY=v1,v2,...
+  std::optional<int> seeds;       // --seeds N
+  std::optional<int> ranks_per_run;
+  bool keep_parts = false;  // keep the per-run part files next to the output
+};
+
 // Each command runs on every rank and returns the process exit code, the same on every rank.
 // Errors are printed once (by rank 0), in the form `myelin: error: <message>`.
 ExitCode run_command(const RunOptions& options, Communicator& comm);
 ExitCode validate_command(const RunOptions& options, Communicator& comm);
+ExitCode sweep_command(const SweepOptions& options, Communicator& comm);
 ExitCode info_command(const std::string& path, Communicator& comm);
 
 }  // namespace myelin

@@ -7,6 +7,7 @@
 // behind the same interface and the same invariance tests.
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -49,6 +50,9 @@ class Communicator {
   virtual std::uint64_t sum(std::uint64_t value) = 0;
   virtual double max(double value) = 0;
   virtual void barrier() = 0;
+  // Collective: the ranks that pass the same `color` form a new communicator, ordered as here
+  // (sweeps run whole simulations in such groups).
+  virtual std::unique_ptr<Communicator> split(int color) = 0;
 
   const ExchangeCounters& counters() const { return counters_; }
 
@@ -68,6 +72,9 @@ class LocalCommunicator final : public Communicator {
   std::uint64_t sum(std::uint64_t value) override { return value; }
   double max(double value) override { return value; }
   void barrier() override {}
+  std::unique_ptr<Communicator> split(int) override {
+    return std::make_unique<LocalCommunicator>();
+  }
 };
 
 }  // namespace myelin

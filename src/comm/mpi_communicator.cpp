@@ -43,11 +43,22 @@ void check_mpi(int code, const char* call) {
                            " failed: " + std::string(text, static_cast<std::size_t>(length)));
 }
 
-MpiCommunicator::MpiCommunicator(MPI_Comm comm) : comm_(comm) {
+MpiCommunicator::MpiCommunicator(MPI_Comm comm, bool owned) : comm_(comm), owned_(owned) {
   check_mpi(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
   check_mpi(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
   counts_.resize(static_cast<std::size_t>(size_));
   displacements_.resize(static_cast<std::size_t>(size_));
+}
+
+MpiCommunicator::~MpiCommunicator() {
+  if (owned_) MPI_Comm_free(&comm_);
+}
+
+std::unique_ptr<Communicator> MpiCommunicator::split(int color) {
+  MPI_Comm group = MPI_COMM_NULL;
+  check_mpi(MPI_Comm_split(comm_, color, rank_, &group), "MPI_Comm_split");
+  check_mpi(MPI_Comm_set_errhandler(group, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
+  return std::make_unique<MpiCommunicator>(group, true);
 }
 
 void MpiCommunicator::exchange(std::span<const Spike> local, Step epoch_begin, Step,

@@ -12,7 +12,11 @@ void check_mpi(int code, const char* call);
 
 class MpiCommunicator final : public Communicator {
  public:
-  explicit MpiCommunicator(MPI_Comm comm);
+  // `owned`: this object frees the communicator (those made by split).
+  explicit MpiCommunicator(MPI_Comm comm, bool owned = false);
+  ~MpiCommunicator() override;
+  MpiCommunicator(const MpiCommunicator&) = delete;
+  MpiCommunicator& operator=(const MpiCommunicator&) = delete;
   static MpiCommunicator world() { return MpiCommunicator(MPI_COMM_WORLD); }
   MPI_Comm native() const { return comm_; }
 
@@ -26,9 +30,11 @@ class MpiCommunicator final : public Communicator {
   std::uint64_t sum(std::uint64_t value) override;
   double max(double value) override;
   void barrier() override;
+  std::unique_ptr<Communicator> split(int color) override;
 
  private:
   MPI_Comm comm_;
+  bool owned_ = false;
   int rank_ = 0;
   int size_ = 1;
   // Reused between epochs so the exchange allocates nothing in steady state.

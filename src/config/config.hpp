@@ -79,6 +79,14 @@ struct PartitionConfig {
   PartitionMethod method = PartitionMethod::contiguous;
 };
 
+// [sweep]: a grid over config keys times a number of seeds (`myelin sweep`; `myelin run`
+// ignores it). Keys are the dotted keys of --set; values are numbers.
+struct SweepConfig {
+  std::vector<std::pair<std::string, std::vector<double>>> vary;  // sorted by key
+  int seeds = 1;
+  int ranks_per_run = 1;
+};
+
 struct Config {
   std::string text;                    // the config file as given
   std::vector<std::string> overrides;  // the --set KEY=VALUE arguments, in order
@@ -88,6 +96,7 @@ struct Config {
   OutputConfig output;
   PartitionConfig partition;
   double progress_interval = 1.0;  // [s] of wall time between progress lines
+  SweepConfig sweep;
 
   const PopulationConfig* find_population(const std::string& name) const;
 };

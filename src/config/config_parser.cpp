@@ -210,6 +210,37 @@ TraceConfig read_trace(const std::string& population, TableReader r, const Confi
   return t;
 }
 
+// [sweep] vary = { "projection.ring.p" = [0.0, 0.1] }, seeds = 10, ranks_per_run = 1.
+SweepConfig read_sweep(const toml::table& table) {
+  TableReader r(table, "sweep");
+  SweepConfig sweep;
+  if (const toml::table* vary = r.table("vary")) {
+    for (const auto& [name, node] : *vary) {
+      const std::string key = "sweep.vary." + std::string(name.str());
+      const toml::array* values = node.as_array();
+      if (values == nullptr || values->empty())
+        throw input_error(key, describe(node), "expected a non-empty array of numbers");
+      std::vector<double> numbers;
+      for (const auto& v : *values) {
+        const auto x = v.value<double>();
+        if (!x || !v.is_number()) throw input_error(key, describe(v), "expected a number");
+        numbers.push_back(*x);
+      }
+      sweep.vary.emplace_back(std::string(name.str()), std::move(numbers));
+    }
+  }
+  if (auto v = r.integer("seeds")) {
+    if (*v < 1) throw input_error("sweep.seeds", std::to_string(*v), "must be >= 1");
+    sweep.seeds = static_cast<int>(*v);
+  }
+  if (auto v = r.integer("ranks_per_run")) {
+    if (*v < 1) throw input_error("sweep.ranks_per_run", std::to_string(*v), "must be >= 1");
+    sweep.ranks_per_run = static_cast<int>(*v);
+  }
+  r.finish();
+  return sweep;
+}
+
 }  // namespace
 
 Config parse_config(std::string_view text, const std::vector<std::string>& overrides) {
@@ -282,6 +313,7 @@ Config parse_config(std::string_view text, const std::vector<std::string>& overr
       }
       r.finish();
     }
+    if (const toml::table* sweep = top.table("sweep")) config.sweep = read_sweep(*sweep);
     if (const toml::table* prog = top.table("progress")) {
       TableReader r(*prog, "progress");
       if (auto v = r.number("interval")) config.progress_interval = *v;

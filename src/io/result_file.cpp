@@ -298,10 +298,9 @@ void ResultFile::write_run_stats(const RunStats& stats) {
                            f.rank, f.transfer);
   write_attribute(f.meta, "total_spikes", stats.total_spikes);
   write_attribute(f.meta, "wall_time", stats.wall_time);
-  for (const auto& [name, values] :
-       {std::pair{"exchange_wait_s", &stats.exchange_wait_s},
-        std::pair{"exchange_transfer_s", &stats.exchange_transfer_s},
-        std::pair{"bytes_sent", &stats.bytes_sent}}) {
+  for (const auto& [name, values] : {std::pair{"exchange_wait_s", &stats.exchange_wait_s},
+                                     std::pair{"exchange_transfer_s", &stats.exchange_transfer_s},
+                                     std::pair{"bytes_sent", &stats.bytes_sent}}) {
     if (values->size() != stats.phase_times.size())
       throw std::invalid_argument(std::string("ResultFile::write_run_stats: one ") + name +
                                   " per rank");

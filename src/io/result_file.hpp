@@ -41,7 +41,7 @@ struct RunStats {
   std::vector<std::vector<double>> phase_times;  // [rank][phase] seconds
   std::vector<double> peak_rss_mb;               // [rank]
   std::uint64_t total_spikes = 0;
-  double wall_time = 0.0;  // [s]
+  double wall_time = 0.0;                   // [s]
   std::vector<double> exchange_wait_s;      // [rank] s
   std::vector<double> exchange_transfer_s;  // [rank] s
   std::vector<double> bytes_sent;           // [rank] over the run

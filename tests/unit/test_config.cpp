@@ -108,12 +108,29 @@ TEST(Config, ErrorsNameKeyValueAndReason) {
       {{"population.exc.size=10.0"}, {"population.exc.size", "integer"}},
       {{"novalue"}, {"--set", "KEY=VALUE"}},
       {{"population.exc.tau_m=nan"}, {"population.exc.tau_m", "finite"}},
+      {{"sweep.vary.projection.ring.p=[]"}, {"sweep.vary.projection", "non-empty array"}},
+      {{"sweep.vary={\"projection.ring.p\" = [0.1, \"x\"]}"},
+       {"sweep.vary.projection.ring.p = \"x\"", "expected a number"}},
+      {{"sweep.seeds=0"}, {"sweep.seeds = 0", "must be >= 1"}},
+      {{"sweep.ranks_per_run=0"}, {"sweep.ranks_per_run = 0", "must be >= 1"}},
+      {{"sweep.repeat=2"}, {"sweep.repeat", "unknown key"}},
   };
   for (const auto& c : cases) {
     const std::string msg = error_of(c.sets);
     for (const auto& e : c.expected)
       EXPECT_NE(msg.find(e), std::string::npos) << "message: " << msg << "\nexpected: " << e;
   }
+}
+
+TEST(Config, SweepSection) {
+  const Config c = parse_config(
+      base, {"sweep.vary={\"projection.ring.p\" = [0, 0.5], \"population.exc.I_e\" = [1.0]}",
+             "sweep.seeds=4"});
+  ASSERT_EQ(c.sweep.vary.size(), 2U);
+  EXPECT_EQ(c.sweep.vary[0].first, "population.exc.I_e");  // sorted by key
+  EXPECT_EQ(c.sweep.vary[1].second, (std::vector<double>{0.0, 0.5}));
+  EXPECT_EQ(c.sweep.seeds, 4);
+  EXPECT_EQ(c.sweep.ranks_per_run, 1);
 }
 
 TEST(Config, StructuralErrors) {
