@@ -10,6 +10,7 @@ single run (root)::
                      attr size = population size
     /traces/<pop>    <var> float64 [samples x recorded neurons], node_ids uint64, times float64 [ms]
     /projections/<name>  attrs n_synapses, and for small worlds clustering, mean_path_length
+    /weights/<name>  plastic projections: see analysis/weights.py (Run.weights)
 
 sweep::
 
@@ -262,6 +263,19 @@ class Run:
         if name not in self.projections():
             raise _unknown("projection", name, self.projections(), f"{self.label} /projections")
         return {k: _scalar(v) for k, v in self._group["projections"][name].attrs.items()}
+
+    # -- weights of plastic projections ------------------------------------------------------
+    def weight_projections(self) -> list:
+        """Projections with a weight recording under /weights."""
+        return self._children("weights")
+
+    def weights(self, name: str):
+        """Lazy :class:`analysis.weights.WeightRecording` of /weights/<name>."""
+        from analysis.weights import WeightRecording  # imported here: weights imports reader
+
+        if name not in self.weight_projections():
+            raise _unknown("projection", name, self.weight_projections(), f"{self.label} /weights")
+        return WeightRecording(self._group["weights"][name], name, f"{self.label} /weights/{name}")
 
     def __repr__(self) -> str:
         return f"Run({self.label!r}, populations={self.populations()})"

@@ -48,6 +48,8 @@ class Communicator {
 
   virtual std::vector<double> allgather(double value) = 0;
   virtual std::uint64_t sum(std::uint64_t value) = 0;
+  // Element-wise sums over ranks (integers: exact and order-free, so split-independent).
+  virtual std::vector<std::uint64_t> sum_each(std::vector<std::uint64_t> values) = 0;
   virtual double max(double value) = 0;
   virtual void barrier() = 0;
   // Collective: the ranks that pass the same `color` form a new communicator, ordered as here
@@ -70,6 +72,7 @@ class LocalCommunicator final : public Communicator {
   std::string broadcast(const std::string& text, int) override { return text; }
   std::vector<double> allgather(double value) override { return {value}; }
   std::uint64_t sum(std::uint64_t value) override { return value; }
+  std::vector<std::uint64_t> sum_each(std::vector<std::uint64_t> values) override { return values; }
   double max(double value) override { return value; }
   void barrier() override {}
   std::unique_ptr<Communicator> split(int) override {

@@ -142,6 +142,14 @@ std::uint64_t MpiCommunicator::sum(std::uint64_t value) {
   return out;
 }
 
+std::vector<std::uint64_t> MpiCommunicator::sum_each(std::vector<std::uint64_t> values) {
+  std::vector<std::uint64_t> out(values.size(), 0);
+  check_mpi(MPI_Allreduce(values.data(), out.data(), static_cast<int>(values.size()), MPI_UINT64_T,
+                          MPI_SUM, comm_),
+            "MPI_Allreduce");
+  return out;
+}
+
 double MpiCommunicator::max(double value) {
   double out = 0.0;
   check_mpi(MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_MAX, comm_), "MPI_Allreduce");

@@ -28,6 +28,7 @@ class MpiCommunicator final : public Communicator {
   std::string broadcast(const std::string& text, int root) override;
   std::vector<double> allgather(double value) override;
   std::uint64_t sum(std::uint64_t value) override;
+  std::vector<std::uint64_t> sum_each(std::vector<std::uint64_t> values) override;
   double max(double value) override;
   void barrier() override;
   std::unique_ptr<Communicator> split(int color) override;

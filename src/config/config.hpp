@@ -42,6 +42,21 @@ struct PopulationConfig {
 
 enum class ConnectionRule { small_world, fixed_probability, one_to_one, all_to_all };
 
+// Pair-based STDP with exponential traces (projection `plasticity = { ... }`).
+enum class StdpRule { additive, multiplicative };
+enum class StdpPairing { all_to_all, nearest };
+struct StdpParams {
+  StdpRule rule = StdpRule::additive;  // hard bounds / soft bounds (w_max - w, w - w_min)
+  StdpPairing pairing = StdpPairing::all_to_all;  // or nearest spike (symmetric)
+  double A_plus = 0.01;  // weight units (additive) or dimensionless (multiplicative)
+  double A_minus = 0.0105;
+  double tau_plus = 16.8;   // [ms]
+  double tau_minus = 33.7;  // [ms]
+  double w_min = 0.0;
+  double w_max = 1.0;
+  double dendritic_delay = 0.0;  // [ms] part of each synapse's delay; the rest is axonal
+};
+
 struct ProjectionConfig {
   std::string name;
   std::string source;
@@ -56,6 +71,7 @@ struct ProjectionConfig {
   double e_rev = 0.0;             // [mV] conductance synapses
   ParamValue weight = ParamValue::constant(0.0);  // [mV] delta, [pA] current, [nS] conductance
   ParamValue delay = ParamValue::constant(1.0);   // [ms], >= dt
+  std::optional<StdpParams> plasticity;
 };
 
 struct TraceConfig {
@@ -66,11 +82,21 @@ struct TraceConfig {
   double interval = 1.0;               // [ms], a whole multiple of dt
 };
 
+// Weight recording of one plastic projection ([output.weights.NAME]); every plastic projection
+// is recorded, with these defaults when it has no section.
+struct WeightOutputConfig {
+  std::string projection;
+  double snapshot_interval = 0.0;  // [ms] full (source, target, weight) snapshots; 0 = start, end
+  double stats_interval = 10.0;    // [ms] mean, SD, min, max, histogram
+  int bins = 20;                   // histogram bins over [w_min, w_max]
+};
+
 struct OutputConfig {
   std::string file = "myelin.h5";
   bool spikes = true;
   std::vector<TraceConfig> traces;
-  double flush_interval = 100.0;  // [ms] of simulated time between collective flushes
+  std::vector<WeightOutputConfig> weights;  // one per plastic projection, config order
+  double flush_interval = 100.0;            // [ms] of simulated time between collective flushes
 };
 
 enum class PartitionMethod { contiguous, round_robin, balanced };

@@ -10,6 +10,7 @@
 
 #include "config/overrides.hpp"
 #include "config/param_draw.hpp"
+#include "config/plasticity_parser.hpp"
 #include "config/population_parser.hpp"
 #include "config/toml_reader.hpp"
 #include "model/parameter_info.hpp"
@@ -158,6 +159,8 @@ ProjectionConfig read_projection(const std::string& name, TableReader r, const C
       throw input_error(r.key("delay"), describe(*r.node("delay")),
                         "a normal delay can fall below dt; use uniform");
   }
+  if (const toml::table* plasticity = r.table("plasticity"))
+    proj.plasticity = read_plasticity(TableReader(*plasticity, r.key("plasticity")), proj, dt);
   r.finish();
   return proj;
 }
@@ -296,8 +299,17 @@ Config parse_config(std::string_view text, const std::vector<std::string>& overr
               read_trace(n, TableReader(*tr.table(n), "output.traces." + n), config));
         }
       }
+      if (const toml::table* weights = r.table("weights")) {
+        TableReader wr(*weights, "output.weights");
+        for (const auto& [name, node] : *weights) {
+          const std::string n(name.str());
+          config.output.weights.push_back(
+              read_weight_output(n, TableReader(*wr.table(n), "output.weights." + n), config));
+        }
+      }
       r.finish();
     }
+    config.output.weights = complete_weight_outputs(config, std::move(config.output.weights));
     if (const toml::table* part = top.table("partition")) {
       TableReader r(*part, "partition");
       if (auto v = r.string("method")) {

@@ -281,6 +281,59 @@ void ResultFile::append_traces(std::size_t handle, std::span<const double> times
   sets.rows += n;
 }
 
+void ResultFile::write_weights(const WeightRecording& w) {
+  Impl& f = *impl_;
+  f.require_open("write_weights");
+  const std::size_t n = w.source.size();
+  const std::size_t snaps = w.snapshot_times.size();
+  const std::size_t stats = w.stats_times.size();
+  const bool ok = w.target.size() == n && w.delay_ms.size() == n &&
+                  strictly_ascending_below(w.my_columns, n) &&
+                  w.my_weights.size() == snaps * w.my_columns.size() && w.mean.size() == stats &&
+                  w.sd.size() == stats && w.min.size() == stats && w.max.size() == stats &&
+                  w.histogram.size() == stats * w.bins;
+  std::uint64_t local[2] = {w.my_columns.size(), ok ? 0U : 1U};
+  std::uint64_t global[2] = {0, 0};
+  MPI_Allreduce(local, global, 2, MPI_UINT64_T, MPI_SUM, f.comm);
+  agree_arguments(f.comm, global[1] == 0 && global[0] == n, "write_weights");
+
+  H5Handle all(H5Lexists(f.file, "weights", H5P_DEFAULT) > 0 ? open_group(f.file, "weights")
+                                                             : create_group(f.file, "weights"));
+  const H5Handle g = create_group(all, w.projection);
+  write_attribute(g, "source_population", w.source_population);
+  write_attribute(g, "target_population", w.target_population);
+  write_attribute(g, "rule", w.rule);
+  write_attribute(g, "pairing", w.pairing);
+  for (const auto& [name, value] :
+       {std::pair{"A_plus", w.A_plus}, std::pair{"A_minus", w.A_minus},
+        std::pair{"tau_plus", w.tau_plus}, std::pair{"tau_minus", w.tau_minus},
+        std::pair{"w_min", w.w_min}, std::pair{"w_max", w.w_max},
+        std::pair{"dendritic_delay", w.dendritic_delay}})
+    write_attribute(g, name, value);
+  write_replicated<std::uint64_t>(g, "source", w.source, {n}, f.rank, f.transfer);
+  write_replicated<std::uint64_t>(g, "target", w.target, {n}, f.rank, f.transfer);
+  write_attribute(write_replicated<double>(g, "delay", w.delay_ms, {n}, f.rank, f.transfer),
+                  "units", "ms");
+  write_attribute(
+      write_replicated<double>(g, "times", w.snapshot_times, {snaps}, f.rank, f.transfer), "units",
+      "ms");
+  const H5Handle weight = create_extendable(g, "weight", H5T_NATIVE_DOUBLE, n);
+  append_columns(weight, 0, snaps, n, w.my_columns, w.my_weights.data(), f.transfer);
+
+  const H5Handle st = create_group(g, "stats");
+  write_attribute(write_replicated<double>(st, "times", w.stats_times, {stats}, f.rank, f.transfer),
+                  "units", "ms");
+  for (const auto& [name, values] : {std::pair{"mean", &w.mean}, std::pair{"sd", &w.sd},
+                                     std::pair{"min", &w.min}, std::pair{"max", &w.max}})
+    write_replicated<double>(st, name, *values, {stats}, f.rank, f.transfer);
+  write_replicated<std::uint64_t>(st, "histogram", w.histogram, {stats, w.bins}, f.rank,
+                                  f.transfer);
+  std::vector<double> edges;
+  for (std::uint32_t b = 0; b <= w.bins; ++b)
+    edges.push_back(w.w_min + (w.w_max - w.w_min) * static_cast<double>(b) / w.bins);
+  write_replicated<double>(st, "bin_edges", edges, {edges.size()}, f.rank, f.transfer);
+}
+
 void ResultFile::write_run_stats(const RunStats& stats) {
   Impl& f = *impl_;
   f.require_open("write_run_stats");

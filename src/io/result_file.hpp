@@ -49,6 +49,27 @@ struct RunStats {
   std::uint64_t epochs = 0;
 };
 
+// One plastic projection's weight recording, written once at the end of the run.
+struct WeightRecording {
+  std::string projection;
+  std::string source_population;
+  std::string target_population;
+  std::string rule;                                                     // additive, multiplicative
+  std::string pairing;                                                  // all_to_all, nearest
+  double A_plus = 0.0, A_minus = 0.0, tau_plus = 0.0, tau_minus = 0.0;  // [ms] for taus
+  double w_min = 0.0, w_max = 0.0, dendritic_delay = 0.0;               // [ms] for the delay
+  // Every synapse, in canonical (target, source, edge) order; the same on every rank.
+  std::vector<std::uint64_t> source, target;
+  std::vector<double> delay_ms;
+  std::vector<double> snapshot_times;      // [ms]
+  std::vector<std::uint32_t> my_columns;   // this rank's synapses, ascending
+  std::vector<double> my_weights;          // [snapshot][my column]
+  std::vector<double> stats_times;         // [ms], the same on every rank, as the stats:
+  std::vector<double> mean, sd, min, max;  // [stats time]
+  std::vector<std::uint64_t> histogram;    // [stats time][bin], bins over [w_min, w_max]
+  std::uint32_t bins = 0;
+};
+
 class ResultFile {
  public:
   // Creates (truncates) `path`. Writes /meta attribute complete = 0 at once. A path that cannot
@@ -84,6 +105,9 @@ class ResultFile {
   // row-major (sample, column). `times_ms` is the same on every rank.
   void append_traces(std::size_t handle, std::span<const double> times_ms,
                      const std::vector<std::vector<double>>& values);
+
+  // Creates /weights/<projection> with (source, target, delay), snapshots and statistics.
+  void write_weights(const WeightRecording& recording);
 
   void write_run_stats(const RunStats& stats);
   // Flushes, sets /meta complete = 1 and closes the file; later calls throw std::logic_error.

@@ -4,6 +4,7 @@
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/range/iterator_range.hpp>
 #include <cmath>
+#include <span>
 
 #include "config/param_draw.hpp"
 #include "core/random.hpp"
@@ -29,6 +30,9 @@ struct LocalSynapse {
   std::uint64_t edge;
   double weight;
   std::uint32_t delay;
+  std::int32_t rule = -1;  // index into LocalNetwork::plastic, -1: static
+  std::uint64_t column = 0;
+  Gid target_gid = 0;
   bool operator<(const LocalSynapse& o) const {
     if (source != o.source) return source < o.source;
     if (target != o.target) return target < o.target;
@@ -36,6 +40,29 @@ struct LocalSynapse {
     return edge < o.edge;
   }
 };
+
+// `list` sorted by (source, target channel, projection, edge).
+void build_plastic(std::span<const LocalSynapse> list, Gid n_global, ThreadPlasticSynapses& ps) {
+  ps.row_begin.assign(static_cast<std::size_t>(n_global) + 1, 0);
+  for (const auto& s : list) ++ps.row_begin[s.source + 1];
+  for (std::size_t g = 0; g < n_global; ++g) ps.row_begin[g + 1] += ps.row_begin[g];
+  for (const auto& s : list) ps.post_gid.push_back(s.target_gid);
+  std::sort(ps.post_gid.begin(), ps.post_gid.end());
+  ps.post_gid.erase(std::unique(ps.post_gid.begin(), ps.post_gid.end()), ps.post_gid.end());
+  ps.incoming.assign(ps.post_gid.size(), 0);
+  for (const auto& s : list) {
+    const auto post = static_cast<std::uint32_t>(
+        std::lower_bound(ps.post_gid.begin(), ps.post_gid.end(), s.target_gid) -
+        ps.post_gid.begin());
+    ++ps.incoming[post];
+    ps.target.push_back(s.target);
+    ps.delay.push_back(s.delay);
+    ps.weight.push_back(s.weight);
+    ps.rule.push_back(static_cast<std::uint32_t>(s.rule));
+    ps.column.push_back(s.column);
+    ps.post.push_back(post);
+  }
+}
 
 }  // namespace
 
@@ -162,6 +189,40 @@ LocalNetwork build_local_network(const Config& config, int rank, int n_ranks, in
         ports.of_projection[j] * static_cast<std::uint32_t>(net.local_gids[tgt_index].size()) -
         net.population_offset[tgt_index];
     const std::uint32_t stream = rng::name_hash(proj.name);
+    // Plastic: the canonical column of every edge, and every edge's delay for the file.
+    std::int32_t rule = -1;
+    std::vector<std::uint64_t> column_of_edge;
+    if (proj.plasticity) {
+      rule = static_cast<std::int32_t>(net.plastic.size());
+      PlasticProjection pp;
+      pp.name = proj.name;
+      pp.source_population = src.name;
+      pp.target_population = tgt.name;
+      pp.params = *proj.plasticity;
+      pp.dendritic_steps = std::llround(proj.plasticity->dendritic_delay / dt);
+      std::vector<std::uint64_t> order(edges[j].size());
+      for (std::uint64_t e = 0; e < order.size(); ++e) order[e] = e;
+      std::sort(order.begin(), order.end(), [&](std::uint64_t a, std::uint64_t b) {
+        const Edge& x = edges[j][a];
+        const Edge& y = edges[j][b];
+        if (x.target != y.target) return x.target < y.target;
+        if (x.source != y.source) return x.source < y.source;
+        return a < b;
+      });
+      column_of_edge.resize(order.size());
+      for (std::uint64_t c = 0; c < order.size(); ++c) {
+        const std::uint64_t e = order[c];
+        column_of_edge[e] = c;
+        pp.source.push_back(edges[j][e].source);
+        pp.target.push_back(edges[j][e].target);
+        const auto lo = static_cast<std::uint32_t>(e), hi = static_cast<std::uint32_t>(e >> 32);
+        pp.delay_ms.push_back(
+            static_cast<double>(delay_steps(
+                draw(proj.delay, seed, rng::Stream::synapse, stream ^ 0x5bd1e995u, lo, hi), dt)) *
+            dt);
+      }
+      net.plastic.push_back(std::move(pp));
+    }
     net.min_delay = std::min(net.min_delay, delay_steps(proj.delay.a, dt));
     net.max_delay = std::max(
         net.max_delay,
@@ -176,7 +237,8 @@ LocalNetwork build_local_network(const Config& config, int rank, int n_ranks, in
       const std::uint32_t li = local_index[target];
       per_thread[static_cast<std::size_t>(thread_of[li])].push_back(
           {src.first + edges[j][e].source, row + li, static_cast<std::uint32_t>(j), e, w,
-           static_cast<std::uint32_t>(delay_steps(d, dt))});
+           static_cast<std::uint32_t>(delay_steps(d, dt)), rule, rule >= 0 ? column_of_edge[e] : 0,
+           target});
     }
     std::vector<Edge>().swap(edges[j]);
   }
@@ -184,9 +246,19 @@ LocalNetwork build_local_network(const Config& config, int rank, int n_ranks, in
 
   // 5. Per-thread CSR by source, rows in canonical order.
   net.thread_synapses.resize(static_cast<std::size_t>(n_threads));
+  net.thread_plastic.resize(static_cast<std::size_t>(n_threads));
   for (int t = 0; t < n_threads; ++t) {
-    auto& list = per_thread[static_cast<std::size_t>(t)];
-    std::sort(list.begin(), list.end());
+    auto& all_synapses = per_thread[static_cast<std::size_t>(t)];
+    std::sort(all_synapses.begin(), all_synapses.end());
+    const auto plastic_begin = std::stable_partition(
+        all_synapses.begin(), all_synapses.end(), [](const LocalSynapse& s) { return s.rule < 0; });
+    if (plastic_begin != all_synapses.end())
+      build_plastic(
+          std::span<const LocalSynapse>(
+              &*plastic_begin, static_cast<std::size_t>(all_synapses.end() - plastic_begin)),
+          net.n_global, net.thread_plastic[static_cast<std::size_t>(t)]);
+    all_synapses.erase(plastic_begin, all_synapses.end());
+    auto& list = all_synapses;
     ThreadSynapses& ts = net.thread_synapses[static_cast<std::size_t>(t)];
     ts.row_begin.assign(static_cast<std::size_t>(net.n_global) + 1, 0);
     for (const auto& s : list) ++ts.row_begin[s.source + 1];

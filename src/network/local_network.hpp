@@ -35,6 +35,34 @@ struct ThreadSynapses {
   std::vector<std::uint32_t> delay;      // [steps], >= 1
 };
 
+// Plastic synapses whose targets one thread owns: the same CSR by source and canonical order
+// as ThreadSynapses, plus what STDP needs. Their weights change, so they are delivered when
+// they land (see plasticity/thread_plasticity.hpp), not added to the ring buffer at once.
+struct ThreadPlasticSynapses {
+  std::vector<std::uint64_t> row_begin;  // size n_global + 1 (empty: no plastic synapses)
+  std::vector<std::uint32_t> target;     // rank-local input channel
+  std::vector<std::uint32_t> delay;      // [steps]
+  std::vector<double> weight;            // initial weight
+  std::vector<std::uint32_t> rule;       // index into LocalNetwork::plastic
+  std::vector<std::uint64_t> column;     // position in the projection's canonical order
+  std::vector<std::uint32_t> post;       // index into post_gid: the target neuron
+  std::vector<Gid> post_gid;             // targets with plastic inputs, ascending
+  std::vector<std::uint32_t> incoming;   // [post] plastic synapses onto it
+};
+
+// A plastic projection, the same on every rank. Synapses are numbered in canonical order
+// (target, source, edge index), the column order of /weights/<name>.
+struct PlasticProjection {
+  std::string name;
+  std::string source_population;
+  std::string target_population;
+  StdpParams params;
+  Step dendritic_steps = 0;
+  std::vector<std::uint64_t> source;  // population-local, canonical order
+  std::vector<std::uint64_t> target;
+  std::vector<double> delay_ms;
+};
+
 // Rank-local neuron indices [begin, end).
 struct IndexRange {
   std::uint32_t begin = 0;
@@ -80,6 +108,8 @@ struct LocalNetwork {
   std::vector<std::vector<IndexRange>> thread_ranges;
   // [thread]: the synapses onto that thread's neurons.
   std::vector<ThreadSynapses> thread_synapses;
+  std::vector<ThreadPlasticSynapses> thread_plastic;  // [thread]
+  std::vector<PlasticProjection> plastic;             // plastic projections, config order
   Step min_delay = 1;  // [steps] over every projection in the config (a lower bound of each)
   Step max_delay = 1;  // [steps] an upper bound of every synapse's delay
   std::vector<ProjectionSummary> projections;  // config order

@@ -36,6 +36,13 @@ namespace myelin {
 
 namespace {
 
+std::vector<StdpKernel> make_kernels(const LocalNetwork& network, double dt) {
+  std::vector<StdpKernel> out;
+  for (const PlasticProjection& p : network.plastic)
+    out.push_back(StdpKernel::from(p.params, dt, p.dendritic_steps));
+  return out;
+}
+
 std::vector<Population> make_populations(const Config& config, const LocalNetwork& network) {
   std::vector<Population> out;
   for (std::size_t p = 0; p < config.populations.size(); ++p) {
@@ -73,13 +80,18 @@ Simulation::Simulation(const Config& config, Communicator& comm, int threads)
       network_(build_local_network(config, comm.rank(), comm.size(), threads)),
       populations_(make_populations(config, network_)),
       ring_(network_.n_channels, network_.max_delay + network_.min_delay),
-      recorder_(config, network_) {
+      stdp_kernels_(make_kernels(network_, config.simulation.dt)),
+      recorder_(config, network_),
+      weight_recorder_(config, network_) {
+  for (const ThreadPlasticSynapses& synapses : network_.thread_plastic)
+    plasticity_.emplace_back(synapses, stdp_kernels_, ring_.slots());
   times_.add(Phase::build, build_start_);
 }
 
 RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
   const auto t0 = PhaseTimes::Clock::now();
   recorder_.open(file);
+  weight_recorder_.at_boundary(0, false, plasticity_, comm_);
   times_.add(Phase::output, t0);
 
   run_epochs(file, progress);
@@ -118,6 +130,7 @@ RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
   stats.bytes_sent = summary.bytes_sent;
   stats.bytes_per_epoch = summary.bytes_per_epoch;
   stats.epochs = summary.epochs;
+  weight_recorder_.write(file);
   file.write_run_stats(stats);
   file.mark_complete();
   return summary;
@@ -150,8 +163,11 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
       const auto update_start = PhaseTimes::Clock::now();
 
       thread_spikes[t].clear();
+      ThreadPlasticity& plastic = plasticity_[t];
       for (Step step = begin; step < end; ++step) {
         std::span<double> slot = ring_.slot(step);
+        if (!plastic.empty()) plastic.process_step(step, slot);
+        const std::size_t spikes_before = thread_spikes[t].size();
         for (std::size_t p = 0; p < populations_.size(); ++p) {
           const IndexRange range = network_.thread_ranges[t][p];
           const std::uint32_t offset = network_.population_offset[p];
@@ -174,6 +190,8 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
                 input.begin() + static_cast<std::ptrdiff_t>(q * n_local + range.end - offset), 0.0);
           recorder_.sample(static_cast<int>(t), p, step, populations_[p]);
         }
+        if (!plastic.empty())
+          plastic.record_post(std::span<const Spike>(thread_spikes[t]).subspan(spikes_before));
       }
 
 #pragma omp barrier
@@ -201,6 +219,8 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
           spikes_ += global.size();
           recorder_.add_spikes(global);
           const bool last = end == total_steps;
+          if (!weight_recorder_.empty() && !health.failed)
+            weight_recorder_.at_boundary(end, last, plasticity_, comm_);
           if (health.failed || last || (epoch + 1) % flush_every == 0)
             recorder_.flush(file, end - 1);
           times_.add(Phase::output, phase_start);
@@ -219,6 +239,7 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
 
       const auto deliver_start = PhaseTimes::Clock::now();
       thread_events[t] += deliver(global, network_.thread_synapses[t], ring_);
+      if (!plastic.empty()) thread_events[t] += plastic.enqueue(global);
       if (t == 0) times_.add(Phase::deliver, deliver_start);
     }
   }

@@ -10,6 +10,8 @@
 #include "io/result_file.hpp"
 #include "model/population.hpp"
 #include "network/local_network.hpp"
+#include "plasticity/thread_plasticity.hpp"
+#include "plasticity/weight_recorder.hpp"
 #include "sim/phase_times.hpp"
 #include "sim/recorder.hpp"
 #include "synapse/ring_buffer.hpp"
@@ -65,7 +67,10 @@ class Simulation {
   LocalNetwork network_;
   std::vector<Population> populations_;
   RingBuffer ring_;
+  std::vector<StdpKernel> stdp_kernels_;      // [plastic projection]
+  std::vector<ThreadPlasticity> plasticity_;  // [thread]
   Recorder recorder_;
+  WeightRecorder weight_recorder_;
   PhaseTimes times_;
   std::uint64_t local_events_ = 0;
   std::uint64_t spikes_ = 0;

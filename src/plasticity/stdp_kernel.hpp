@@ -1,0 +1,93 @@
+#pragma once
+
+// Pair-based STDP of one synapse, processed lazily when a presynaptic spike arrives (NEST's
+// scheme): the postsynaptic spikes that reached the synapse since the previous presynaptic
+// spike potentiate (each paired with the presynaptic trace at its time), then the arriving
+// spike depresses (paired with the postsynaptic trace). Times are integer steps at the
+// synapse: a presynaptic spike of step s arrives at s + (delay - dendritic), a postsynaptic
+// spike of step s at s + dendritic. A postsynaptic spike at the arrival step itself counts as
+// "pre before post" (Δt = 0, potentiation), as in NEST. Pure and branch-light; no MPI/OpenMP.
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "config/config.hpp"
+#include "myelin/types.hpp"
+
+namespace myelin {
+
+inline constexpr Step never = std::numeric_limits<Step>::min() / 4;
+
+struct StdpKernel {
+  bool multiplicative = false;
+  bool all_to_all = true;
+  double A_plus = 0.0;
+  double A_minus = 0.0;
+  double plus_per_step = 0.0;   // dt / tau_plus
+  double minus_per_step = 0.0;  // dt / tau_minus
+  double w_min = 0.0;
+  double w_max = 1.0;
+  Step dendritic = 0;  // [steps]
+
+  static StdpKernel from(const StdpParams& p, double dt, Step dendritic_steps) {
+    return {p.rule == StdpRule::multiplicative,
+            p.pairing == StdpPairing::all_to_all,
+            p.A_plus,
+            p.A_minus,
+            dt / p.tau_plus,
+            dt / p.tau_minus,
+            p.w_min,
+            p.w_max,
+            dendritic_steps};
+  }
+
+  double potentiate(double w, double x) const {
+    const double f = multiplicative ? w_max - w : 1.0;
+    return std::clamp(w + A_plus * f * x, w_min, w_max);
+  }
+  double depress(double w, double y) const {
+    const double f = multiplicative ? w - w_min : 1.0;
+    return std::clamp(w - A_minus * f * y, w_min, w_max);
+  }
+};
+
+// What one synapse remembers between its presynaptic spikes.
+struct StdpState {
+  double weight = 0.0;
+  double x = 0.0;               // presynaptic trace just after the last arrival
+  Step last_arrival = never;    // of the last presynaptic spike, at the synapse
+  double y = 0.0;               // postsynaptic trace just after the last postsynaptic arrival
+  Step last_post = never;       // arrival of the last postsynaptic spike consumed
+  std::uint64_t next_post = 0;  // sequence number of the first unconsumed postsynaptic spike
+};
+
+// One postsynaptic spike reaching the synapse at `arrival` (< the next presynaptic arrival).
+inline void stdp_post(const StdpKernel& k, StdpState& s, Step arrival) {
+  if (s.last_arrival != never)
+    s.weight = k.potentiate(
+        s.weight, s.x * std::exp(-static_cast<double>(arrival - s.last_arrival) * k.plus_per_step));
+  const double carried =
+      k.all_to_all && s.last_post != never
+          ? s.y * std::exp(-static_cast<double>(arrival - s.last_post) * k.minus_per_step)
+          : 0.0;
+  s.y = carried + 1.0;
+  s.last_post = arrival;
+}
+
+// The presynaptic spike arriving at `arrival`, after every earlier postsynaptic arrival went
+// through stdp_post. Returns the weight it transmits.
+inline double stdp_pre(const StdpKernel& k, StdpState& s, Step arrival) {
+  if (s.last_post != never)
+    s.weight = k.depress(
+        s.weight, s.y * std::exp(-static_cast<double>(arrival - s.last_post) * k.minus_per_step));
+  const double carried =
+      k.all_to_all && s.last_arrival != never
+          ? s.x * std::exp(-static_cast<double>(arrival - s.last_arrival) * k.plus_per_step)
+          : 0.0;
+  s.x = carried + 1.0;
+  s.last_arrival = arrival;
+  return s.weight;
+}
+
+}  // namespace myelin

@@ -1,0 +1,56 @@
+#pragma once
+
+// The plastic synapses of one thread at run time. A presynaptic spike is queued at delivery
+// for the step it lands in (spike step + delay); when the thread reaches that step, before it
+// advances the neurons, the synapse is brought up to date from its target's spike history and
+// its new weight goes into the input of that step. Waiting until landing is what lets any part
+// of the delay be axonal: the update needs the target's spikes up to the arrival at the synapse,
+// which an earlier delivery would not know yet. Everything here belongs to one thread: no locks,
+// no atomics; spike order is the canonical one, so every split gives the same weights.
+
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <vector>
+
+#include "network/local_network.hpp"
+#include "plasticity/stdp_kernel.hpp"
+
+namespace myelin {
+
+class ThreadPlasticity {
+ public:
+  ThreadPlasticity(const ThreadPlasticSynapses& synapses, const std::vector<StdpKernel>& kernels,
+                   Step ring_slots);
+
+  bool empty() const { return states_.empty(); }
+
+  // Deliver phase: queue every plastic synapse of every spike for its landing step. Returns
+  // the number of synaptic events queued.
+  std::uint64_t enqueue(std::span<const Spike> spikes);
+  // Before the neurons of this thread advance through `step`: update the synapses landing now
+  // and add their weights to `input` (the ring slot of `step`).
+  void process_step(Step step, std::span<double> input);
+  // After the neurons advanced through a step: their new spikes (any gids; those without
+  // plastic inputs are ignored).
+  void record_post(std::span<const Spike> spikes);
+
+  std::size_t size() const { return states_.size(); }
+  double weight(std::size_t i) const { return states_[i].weight; }
+
+ private:
+  struct History {
+    std::deque<Step> steps;              // postsynaptic spike steps, oldest first
+    std::deque<std::uint32_t> consumed;  // synapses that have read each one
+    std::uint64_t first = 0;             // sequence number of steps.front()
+  };
+
+  const ThreadPlasticSynapses& synapses_;
+  const std::vector<StdpKernel>& kernels_;
+  std::vector<StdpState> states_;
+  std::vector<History> history_;                 // [post]
+  std::vector<std::vector<std::uint64_t>> due_;  // [landing step & mask]: synapse indices
+  Step mask_;
+};
+
+}  // namespace myelin

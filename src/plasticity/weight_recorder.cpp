@@ -1,0 +1,136 @@
+#include "plasticity/weight_recorder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace myelin {
+
+namespace {
+
+constexpr double quantum = 2147483648.0;       // 2^31 steps over [w_min, w_max]
+__extension__ typedef unsigned __int128 u128;  // exact sums of squares (GCC, Clang)
+
+Step steps_of(double ms, double dt) {
+  return std::llround(ms / dt);
+}
+
+}  // namespace
+
+WeightRecorder::WeightRecorder(const Config& config, const LocalNetwork& network)
+    : dt_(config.simulation.dt) {
+  for (std::size_t r = 0; r < network.plastic.size(); ++r) {
+    const PlasticProjection& pp = network.plastic[r];
+    Projection p;
+    WeightRecording& o = p.out;
+    o.projection = pp.name;
+    o.source_population = pp.source_population;
+    o.target_population = pp.target_population;
+    o.rule = pp.params.rule == StdpRule::additive ? "additive" : "multiplicative";
+    o.pairing = pp.params.pairing == StdpPairing::all_to_all ? "all_to_all" : "nearest";
+    o.A_plus = pp.params.A_plus;
+    o.A_minus = pp.params.A_minus;
+    o.tau_plus = pp.params.tau_plus;
+    o.tau_minus = pp.params.tau_minus;
+    o.w_min = pp.params.w_min;
+    o.w_max = pp.params.w_max;
+    o.dendritic_delay = pp.params.dendritic_delay;
+    o.source = pp.source;
+    o.target = pp.target;
+    o.delay_ms = pp.delay_ms;
+    for (const WeightOutputConfig& w : config.output.weights)
+      if (w.projection == pp.name) {
+        p.snapshot_every = steps_of(w.snapshot_interval, dt_);
+        p.stats_every = std::max<Step>(1, steps_of(w.stats_interval, dt_));
+        o.bins = static_cast<std::uint32_t>(w.bins);
+      }
+    std::vector<std::pair<std::uint64_t, Synapse>> mine;
+    for (std::size_t t = 0; t < network.thread_plastic.size(); ++t) {
+      const ThreadPlasticSynapses& ts = network.thread_plastic[t];
+      for (std::size_t i = 0; i < ts.rule.size(); ++i)
+        if (ts.rule[i] == r) mine.push_back({ts.column[i], {t, i}});
+    }
+    std::sort(mine.begin(), mine.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [column, synapse] : mine) {
+      o.my_columns.push_back(static_cast<std::uint32_t>(column));
+      p.mine.push_back(synapse);
+    }
+    projections_.push_back(std::move(p));
+  }
+}
+
+void WeightRecorder::at_boundary(Step end, bool last, const std::vector<ThreadPlasticity>& threads,
+                                 Communicator& comm) {
+  for (Projection& p : projections_) {
+    if (end >= p.next_snapshot || last) {
+      snapshot(p, end, threads);
+      p.next_snapshot = p.snapshot_every > 0 ? (end / p.snapshot_every + 1) * p.snapshot_every
+                                             : std::numeric_limits<Step>::max();
+    }
+    if (end >= p.next_stats || last) {
+      statistics(p, end, threads, comm);
+      p.next_stats = (end / p.stats_every + 1) * p.stats_every;
+    }
+  }
+}
+
+void WeightRecorder::snapshot(Projection& p, Step end,
+                              const std::vector<ThreadPlasticity>& threads) const {
+  if (!p.out.snapshot_times.empty() &&
+      p.out.snapshot_times.back() == static_cast<double>(end) * dt_)
+    return;
+  p.out.snapshot_times.push_back(static_cast<double>(end) * dt_);
+  for (const Synapse& s : p.mine) p.out.my_weights.push_back(threads[s.thread].weight(s.index));
+}
+
+void WeightRecorder::statistics(Projection& p, Step end,
+                                const std::vector<ThreadPlasticity>& threads,
+                                Communicator& comm) const {
+  WeightRecording& o = p.out;
+  if (!o.stats_times.empty() && o.stats_times.back() == static_cast<double>(end) * dt_) return;
+  const double range = o.w_max - o.w_min;
+  // [sum q, sum q^2 high 31 bits and up, sum q^2 low 31 bits, histogram...]
+  std::vector<std::uint64_t> sums(3 + o.bins, 0);
+  double low = std::numeric_limits<double>::infinity();
+  double high = -low;
+  for (const Synapse& s : p.mine) {
+    const double w = threads[s.thread].weight(s.index);
+    low = std::min(low, w);
+    high = std::max(high, w);
+    const double unit = std::clamp((w - o.w_min) / range, 0.0, 1.0);
+    const auto q = static_cast<std::uint64_t>(std::llround(unit * quantum));
+    const std::uint64_t q2 = q * q;  // < 2^62 + 1
+    sums[0] += q;
+    sums[1] += q2 >> 31;
+    sums[2] += q2 & ((std::uint64_t{1} << 31) - 1);
+    const auto bin = std::min<std::uint64_t>(o.bins - 1, static_cast<std::uint64_t>(unit * o.bins));
+    ++sums[3 + bin];
+  }
+  sums = comm.sum_each(std::move(sums));
+  high = comm.max(high);
+  low = -comm.max(-low);
+  const auto n = static_cast<u128>(o.source.size());
+  o.stats_times.push_back(static_cast<double>(end) * dt_);
+  o.min.push_back(low);
+  o.max.push_back(high);
+  if (n == 0) {
+    o.mean.push_back(std::nan(""));
+    o.sd.push_back(std::nan(""));
+  } else {
+    const u128 s1 = sums[0];
+    const u128 s2 = (static_cast<u128>(sums[1]) << 31) + sums[2];
+    // Exact: n * s2 - s1^2 >= 0 (Cauchy-Schwarz), in units of q^2.
+    const u128 spread = n * s2 - s1 * s1;
+    const double nd = static_cast<double>(n);
+    o.mean.push_back(o.w_min + range * static_cast<double>(s1) / nd / quantum);
+    o.sd.push_back(range * std::sqrt(static_cast<double>(spread)) / nd / quantum);
+  }
+  o.histogram.insert(o.histogram.end(), sums.begin() + 3, sums.end());
+}
+
+void WeightRecorder::write(ResultFile& file) const {
+  for (const Projection& p : projections_) file.write_weights(p.out);
+}
+
+}  // namespace myelin

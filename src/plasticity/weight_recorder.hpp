@@ -1,0 +1,52 @@
+#pragma once
+
+// Records the weights of every plastic projection: full snapshots (every synapse) and
+// statistics over all synapses (mean, SD, min, max, histogram), at epoch boundaries, and
+// writes them at the end of the run. Statistics are computed from integer sums (weights
+// quantised to 2^-31 of [w_min, w_max]) so they are identical for every split; min and max
+// are exact.
+
+#include <vector>
+
+#include "comm/communicator.hpp"
+#include "config/config.hpp"
+#include "io/result_file.hpp"
+#include "network/local_network.hpp"
+#include "plasticity/thread_plasticity.hpp"
+
+namespace myelin {
+
+class WeightRecorder {
+ public:
+  WeightRecorder(const Config& config, const LocalNetwork& network);
+
+  bool empty() const { return projections_.empty(); }
+  // Master thread, when every step before `end` is done: snapshots and statistics that are due
+  // (at the first boundary at or after their time; always at the start and at the end).
+  void at_boundary(Step end, bool last, const std::vector<ThreadPlasticity>& threads,
+                   Communicator& comm);
+  // Collective: one /weights/<projection> group each.
+  void write(ResultFile& file) const;
+
+ private:
+  struct Synapse {
+    std::size_t thread;
+    std::size_t index;
+  };
+  struct Projection {
+    WeightRecording out;
+    std::vector<Synapse> mine;  // in my_columns order
+    Step snapshot_every = 0;    // [steps], 0: start and end only
+    Step stats_every = 1;       // [steps]
+    Step next_snapshot = 0;
+    Step next_stats = 0;
+  };
+  void snapshot(Projection& p, Step end, const std::vector<ThreadPlasticity>& threads) const;
+  void statistics(Projection& p, Step end, const std::vector<ThreadPlasticity>& threads,
+                  Communicator& comm) const;
+
+  double dt_;
+  std::vector<Projection> projections_;
+};
+
+}  // namespace myelin

@@ -1,0 +1,145 @@
+// STDP: the pair window through the real queue/history path, for both weight dependences and
+// both pairings, with axonal and dendritic delays; bounds; pairing differences on bursts.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "plasticity/thread_plasticity.hpp"
+
+namespace myelin {
+namespace {
+
+constexpr double dt = 0.1;
+
+struct Protocol {
+  StdpParams params;
+  Step delay = 20;     // [steps] total
+  Step dendritic = 0;  // [steps]
+  double w0 = 0.5;
+};
+
+// One synapse gid 0 -> gid 1. `pre` and `post` are spike steps. Mimics the simulation loop with
+// one-step epochs: process the landing synapses, advance (record post spikes), deliver.
+double run_protocol(const Protocol& p, const std::vector<Step>& pre, const std::vector<Step>& post,
+                    Step until) {
+  ThreadPlasticSynapses syn;
+  syn.row_begin = {0, 1, 1};
+  syn.target = {0};
+  syn.delay = {static_cast<std::uint32_t>(p.delay)};
+  syn.weight = {p.w0};
+  syn.rule = {0};
+  syn.column = {0};
+  syn.post = {0};
+  syn.post_gid = {1};
+  syn.incoming = {1};
+  const std::vector<StdpKernel> kernels = {StdpKernel::from(p.params, dt, p.dendritic)};
+  ThreadPlasticity plastic(syn, kernels, 256);
+  std::vector<double> input(1, 0.0);
+  for (Step step = 0; step <= until; ++step) {
+    plastic.process_step(step, input);
+    for (const Step s : post)
+      if (s == step) {
+        const Spike spike{step, 1};
+        plastic.record_post({&spike, 1});
+      }
+    for (const Step s : pre)
+      if (s == step) {
+        const Spike spike{step, 0};
+        plastic.enqueue({&spike, 1});
+      }
+  }
+  return plastic.weight(0);
+}
+
+double f_plus(const StdpParams& p, double w) {
+  return p.rule == StdpRule::multiplicative ? p.w_max - w : 1.0;
+}
+double f_minus(const StdpParams& p, double w) {
+  return p.rule == StdpRule::multiplicative ? w - p.w_min : 1.0;
+}
+
+StdpParams params(StdpRule rule, StdpPairing pairing) {
+  StdpParams p;
+  p.rule = rule;
+  p.pairing = pairing;
+  p.A_plus = 0.01;
+  p.A_minus = 0.012;
+  p.tau_plus = 16.8;
+  p.tau_minus = 33.7;
+  p.w_min = 0.0;
+  p.w_max = 1.0;
+  return p;
+}
+
+// The pair window Δw(Δt), Δt = arrival of the post spike at the synapse minus arrival of the
+// pre spike, from -100 to +100 ms. Potentiation shows once a later pre spike is processed
+// (lazy updates), so a probe pre spike follows 2 s later; its own depression, e^(-2000/33.7)
+// relative, is far below the tolerance.
+TEST(Stdp, PairWindowMatchesTheClosedForm) {
+  for (const auto rule : {StdpRule::additive, StdpRule::multiplicative})
+    for (const auto pairing : {StdpPairing::all_to_all, StdpPairing::nearest})
+      for (const auto [delay, dendritic] :
+           {std::pair<Step, Step>{20, 0}, {20, 20}, {30, 10}, {1, 0}}) {
+        Protocol p{params(rule, pairing), delay, dendritic, 0.5};
+        const Step pre = 2000;
+        const Step arrival = pre + delay - dendritic;
+        for (Step lag = -1000; lag <= 1000; lag += (lag > -5 && lag < 5) ? 1 : 50) {
+          const Step post = arrival + lag - dendritic;
+          const Step probe = pre + 20000;
+          const double w = run_protocol(p, {pre, probe}, {post}, probe + delay);
+          const double t = static_cast<double>(lag) * dt;
+          const double expected =
+              lag >= 0 ? p.w0 + p.params.A_plus * f_plus(p.params, p.w0) * std::exp(-t / 16.8)
+                       : p.w0 - p.params.A_minus * f_minus(p.params, p.w0) * std::exp(t / 33.7);
+          EXPECT_NEAR(w, expected, 1e-12)
+              << "rule " << static_cast<int>(rule) << " pairing " << static_cast<int>(pairing)
+              << " delay " << delay << " dendritic " << dendritic << " lag " << lag;
+        }
+      }
+}
+
+TEST(Stdp, AllToAllSumsTracesNearestTakesTheLastSpike) {
+  for (const auto pairing : {StdpPairing::all_to_all, StdpPairing::nearest}) {
+    const bool all = pairing == StdpPairing::all_to_all;
+    Protocol p{params(StdpRule::additive, pairing), 10, 0, 0.5};
+    // Two pre spikes 5 ms apart, then a post 5 ms after the second: potentiation pairs the post
+    // with both (all-to-all) or with the nearest pre only.
+    double w = run_protocol(p, {1000, 1050, 30000}, {1060 + 50}, 30100);
+    double x = std::exp(-5.0 / 16.8) + (all ? std::exp(-10.0 / 16.8) : 0.0);
+    EXPECT_NEAR(w, 0.5 + 0.01 * x, 1e-12);
+    // Two post spikes, then a pre arriving 5 ms after the second: depression.
+    w = run_protocol(p, {1100 - 10}, {1000, 1050}, 1200);
+    const double y = std::exp(-5.0 / 33.7) + (all ? std::exp(-10.0 / 33.7) : 0.0);
+    EXPECT_NEAR(w, 0.5 - 0.012 * y, 1e-12);
+  }
+}
+
+TEST(Stdp, HardBoundsClipSoftBoundsApproach) {
+  Protocol p{params(StdpRule::additive, StdpPairing::all_to_all), 10, 0, 0.95};
+  p.params.A_plus = 0.2;
+  std::vector<Step> pre, post;
+  for (Step k = 0; k < 20; ++k) {
+    pre.push_back(1000 + 300 * k);
+    post.push_back(1000 + 300 * k + 10 + 20);  // 2 ms after each arrival
+  }
+  // A probe pre spike 2 s later applies the last potentiation (its own depression underflows).
+  std::vector<Step> probed = pre;
+  probed.push_back(30000);
+  EXPECT_EQ(run_protocol(p, probed, post, 30100), 1.0);  // clipped at w_max exactly
+  p.params.A_minus = 0.5;
+  p.params.A_plus = 0.0;
+  p.w0 = 0.05;
+  std::vector<Step> late(post.size());
+  for (std::size_t i = 0; i < post.size(); ++i) late[i] = pre[i] - 30;  // post before pre
+  EXPECT_EQ(run_protocol(p, pre, late, 8000), 0.0);                     // clipped at w_min exactly
+  p = Protocol{params(StdpRule::multiplicative, StdpPairing::all_to_all), 10, 0, 0.5};
+  p.params.A_plus = 0.3;
+  const double w = run_protocol(p, pre, post, 8000);
+  EXPECT_GT(w, 0.9);
+  EXPECT_LT(w, 1.0);  // soft bound: approaches w_max, never reaches it
+}
+
+}  // namespace
+}  // namespace myelin
