@@ -3,11 +3,15 @@
 
     benchmarks/run_benchmarks.py [--config benchmarks/sw10k.toml] [--splits 1x1,1x2,2x1]
                                  [--repeats 3] [--brian2] [--t-stop MS]
+                                 [--baseline-binary OLD/build/myelin]
 
 Each split runs `myelin run --summary-json` under mpirun (median over repeats of the loop wall
 time). With --brian2 the Brian2 peer script (../shared/peers/networks/brian2_bench.py, Debian's
 python3-brian) runs the same network in the same session, and the ratio of simulation times is
-reported. Nothing here asserts: these are measurements, not tests.
+reported. With --baseline-binary another build (e.g. the commit before a change) runs the same
+splits, interleaved repeat by repeat so machine noise hits both alike, and the ratio of median
+loop times and whether the spikes are identical are reported. Nothing here asserts: these are
+measurements, not tests.
 """
 import argparse
 import json
@@ -73,6 +77,7 @@ def main():
     ap.add_argument("--t-stop", type=float, default=None, help="override simulation.t_stop [ms]")
     ap.add_argument("--brian2", action="store_true", help="run the Brian2 peer in the same session")
     ap.add_argument("--brian2-threads", type=int, default=2)
+    ap.add_argument("--baseline-binary", default=None, help="another myelin build to compare with")
     a = ap.parse_args()
 
     result = {"bench": "myelin_" + os.path.splitext(os.path.basename(a.config))[0], "machine": machine(),
@@ -80,7 +85,11 @@ def main():
     with tempfile.TemporaryDirectory(prefix="myelin-bench-") as work:
         for split in a.splits.split(","):
             ranks, threads = (int(x) for x in split.split("x"))
-            reps = [run_myelin(a.binary, a.config, ranks, threads, a.t_stop, work) for _ in range(a.repeats)]
+            reps, base = [], []
+            for _ in range(a.repeats):
+                reps.append(run_myelin(a.binary, a.config, ranks, threads, a.t_stop, work))
+                if a.baseline_binary:
+                    base.append(run_myelin(a.baseline_binary, a.config, ranks, threads, a.t_stop, work))
             loop = [r["loop_s"] for r in reps]
             med = reps[loop.index(statistics.median_low(loop))]
             result["runs"].append({
@@ -90,6 +99,12 @@ def main():
                 "build_s": med["phase_s_max_over_ranks"]["build"], "phase_s": med["phase_s_max_over_ranks"],
                 "synaptic_events": med["synaptic_events"], "events_per_s": med["events_per_s"],
                 "peak_rss_mb_per_rank": med["peak_rss_mb_per_rank"]})
+            if base:
+                base_loop = [r["loop_s"] for r in base]
+                result["runs"][-1]["baseline"] = {
+                    "binary": a.baseline_binary, "loop_s_median": statistics.median(base_loop),
+                    "loop_s_all": base_loop, "same_spikes": all(r["spikes"] == med["spikes"] for r in base),
+                    "ratio_loop_over_baseline": statistics.median(loop) / statistics.median(base_loop)}
         if a.brian2:
             b = run_brian2(a.config, a.brian2_threads, a.t_stop)
             result["brian2"] = {k: b.get(k) for k in ("version", "openmp_threads", "N", "n_synapses", "n_spikes",

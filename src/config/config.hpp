@@ -87,7 +87,7 @@ struct TraceConfig {
 struct WeightOutputConfig {
   std::string projection;
   double snapshot_interval = 0.0;  // [ms] full (source, target, weight) snapshots; 0 = start, end
-  double stats_interval = 10.0;    // [ms] mean, SD, min, max, histogram
+  double stats_interval = 100.0;   // [ms] mean, SD, min, max, histogram
   int bins = 20;                   // histogram bins over [w_min, w_max]
 };
 
