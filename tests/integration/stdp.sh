@@ -61,7 +61,11 @@ from analysis.weights import bimodality
 def final(path):
     with h5py.File(path, "r") as f:
         g = f["weights/feed"]
-        return g["weight"][-1], g["stats/histogram"][-1], g.attrs["w_max"]
+        w = g["weight"][()]
+        # Never outside the bounds, at any snapshot or statistics time of the 40 s run.
+        assert w.min() >= 0.0 and w.max() <= g.attrs["w_max"], (w.min(), w.max())
+        assert g["stats/min"][()].min() >= 0.0 and g["stats/max"][()].max() <= g.attrs["w_max"]
+        return w[-1], g["stats/histogram"][-1], g.attrs["w_max"]
 w, h, w_max = final(sys.argv[2])
 b = bimodality(w, 0.0, w_max)
 print("additive: histogram", h.tolist(), b)

@@ -80,7 +80,7 @@ StdpParams params(StdpRule rule, StdpPairing pairing) {
 TEST(Stdp, PairWindowMatchesTheClosedForm) {
   for (const auto rule : {StdpRule::additive, StdpRule::multiplicative})
     for (const auto pairing : {StdpPairing::all_to_all, StdpPairing::nearest})
-      for (const auto [delay, dendritic] :
+      for (const auto& [delay, dendritic] :
            {std::pair<Step, Step>{20, 0}, {20, 20}, {30, 10}, {1, 0}}) {
         Protocol p{params(rule, pairing), delay, dendritic, 0.5};
         const Step pre = 2000;
