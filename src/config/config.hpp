@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "myelin/types.hpp"
+
 namespace myelin {
 
 // A number, or a distribution drawn per neuron (neuron parameters) or per synapse
@@ -34,10 +36,13 @@ struct SimulationConfig {
 
 struct PopulationConfig {
   std::string name;
-  std::string model;  // "lif", "hh", "traub_miles", "izhikevich"
+  std::string model;  // "lif", "hh", "traub_miles", "izhikevich", "spike_source"
   std::uint32_t size = 0;
   std::map<std::string, ParamValue> params;    // every parameter of the model, defaults filled in
   std::map<std::string, std::string> options;  // model choices, e.g. izhikevich "scheme", "preset"
+  // spike_source: spike steps (the step whose end is the spike time), ascending; one list per
+  // neuron, or a single list every neuron shares.
+  std::vector<std::vector<Step>> spike_steps;
 };
 
 enum class ConnectionRule { small_world, fixed_probability, one_to_one, all_to_all };

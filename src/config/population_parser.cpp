@@ -39,6 +39,54 @@ std::optional<double> nernst_potential(TableReader& r, const std::string& name,
   return 1000.0 * gas * (temperature + 273.15) / (z * faraday) * std::log(c_out / c_in);
 }
 
+// spike_times = [t, ...] (every neuron) or [[t, ...], ...] (one list per neuron), in ms: each a
+// whole multiple of dt, >= dt, strictly ascending.
+PopulationConfig read_spike_source(PopulationConfig pop, TableReader& r,
+                                   const SimulationConfig& sim) {
+  const auto size = required(r.integer("size"), r, "size");
+  if (size < 1 || size > (std::int64_t{1} << 31))
+    throw input_error(r.key("size"), std::to_string(size), "must be in [1, 2^31]");
+  pop.size = static_cast<std::uint32_t>(size);
+  const toml::node* node = r.node("spike_times");
+  if (node == nullptr) throw input_error(r.key("spike_times"), "(missing)", "required");
+  const toml::array* all = node->as_array();
+  if (all == nullptr)
+    throw input_error(r.key("spike_times"), describe(*node),
+                      "expected [t, ...] or one list per neuron [[t, ...], ...] [ms]");
+  const bool per_neuron = !all->empty() && all->front().is_array();
+  auto read_list = [&](const toml::array& list, const std::string& key) {
+    std::vector<Step> steps;
+    for (const auto& item : list) {
+      const auto t = item.value<double>();
+      if (!t || !item.is_number())
+        throw input_error(key, describe(item), "expected a spike time [ms]");
+      const double k = *t / sim.dt;
+      if (!std::isfinite(k) || k < 1.0 - 1e-9 || std::abs(k - std::round(k)) > 1e-6)
+        throw input_error(key, describe(item), "must be >= dt and a whole multiple of dt [ms]");
+      const Step step = std::llround(k) - 1;
+      if (!steps.empty() && step <= steps.back())
+        throw input_error(key, describe(item), "spike times must be strictly ascending");
+      steps.push_back(step);
+    }
+    return steps;
+  };
+  if (per_neuron) {
+    if (all->size() != pop.size)
+      throw input_error(r.key("spike_times"), std::to_string(all->size()) + " lists",
+                        "one list per neuron: expected " + std::to_string(pop.size));
+    for (std::size_t i = 0; i < all->size(); ++i) {
+      const toml::array* list = (*all)[i].as_array();
+      const std::string key = r.key("spike_times") + "[" + std::to_string(i) + "]";
+      if (list == nullptr) throw input_error(key, describe((*all)[i]), "expected a list [ms]");
+      pop.spike_steps.push_back(read_list(*list, key));
+    }
+  } else {
+    pop.spike_steps.push_back(read_list(*all, r.key("spike_times")));
+  }
+  r.finish();
+  return pop;
+}
+
 }  // namespace
 
 PopulationConfig read_population(const std::string& name, TableReader r,
@@ -49,6 +97,7 @@ PopulationConfig read_population(const std::string& name, TableReader r,
   PopulationConfig pop;
   pop.name = name;
   pop.model = required(r.string("model"), r, "model");
+  if (pop.model == "spike_source") return read_spike_source(std::move(pop), r, sim);
   const auto infos = parameters_of(pop.model);
   if (infos.empty()) {
     std::string known;

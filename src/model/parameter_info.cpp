@@ -9,7 +9,8 @@
 namespace myelin {
 
 namespace {
-constexpr std::array<std::string_view, 4> models = {"lif", "hh", "traub_miles", "izhikevich"};
+constexpr std::array<std::string_view, 5> models = {"lif", "hh", "traub_miles", "izhikevich",
+                                                    "spike_source"};
 
 constexpr std::array<std::string_view, 2> izh_schemes = {"izh2003", "euler"};
 constexpr std::array<std::string_view, 7> izh_presets = {"RS", "IB", "CH", "FS", "LTS", "RZ", "TC"};

@@ -8,10 +8,11 @@
 #include "model/hh.hpp"
 #include "model/izhikevich.hpp"
 #include "model/lif.hpp"
+#include "model/spike_source.hpp"
 
 namespace myelin {
 
-using Population =
-    std::variant<LifPopulation, HhPopulation, TraubMilesPopulation, IzhikevichPopulation>;
+using Population = std::variant<LifPopulation, HhPopulation, TraubMilesPopulation,
+                                IzhikevichPopulation, SpikeSourcePopulation>;
 
 }  // namespace myelin

@@ -60,6 +60,8 @@ std::vector<Population> make_populations(const Config& config, const LocalNetwor
       out.emplace_back(std::in_place_type<TraubMilesPopulation>, pop, gids, first, context);
     else if (pop.model == "izhikevich")
       out.emplace_back(std::in_place_type<IzhikevichPopulation>, pop, gids, first, context);
+    else if (pop.model == "spike_source")
+      out.emplace_back(std::in_place_type<SpikeSourcePopulation>, pop, gids, first, context);
     else
       throw std::logic_error("no population type for model " + pop.model);
   }
