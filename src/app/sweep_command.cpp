@@ -66,6 +66,8 @@ ExitCode sweep_command(const SweepOptions& options, Communicator& comm) {
         configs = run_configs(options, plan, parts);
         if (comm.rank() == 0) {
           std::error_code ec;
+          // A sweep that is killed must not leave an older complete file under this name.
+          std::filesystem::remove(output, ec);
           std::filesystem::create_directories(parts, ec);
           if (ec)
             throw input_error("output.file", output,
@@ -138,9 +140,15 @@ ExitCode sweep_command(const SweepOptions& options, Communicator& comm) {
   if (comm.rank() == 0) {
     try {
       write_sweep_file(output, index);
-      if (!options.keep_parts) std::filesystem::remove_all(parts);
     } catch (const std::exception& e) {
       merge_error = e.what();
+    }
+    if (merge_error.empty() && !options.keep_parts) {
+      std::error_code ec;
+      std::filesystem::remove_all(parts, ec);
+      if (ec)
+        std::fprintf(stderr, "myelin: warning: could not delete %s (%s)\n", parts.c_str(),
+                     ec.message().c_str());
     }
   }
   merge_error = comm.broadcast(merge_error, 0);

@@ -68,11 +68,17 @@ SweepPlan make_sweep_plan(const SweepConfig& section, const std::vector<std::str
     throw input_error("--ranks-per-run", std::to_string(plan.ranks_per_run), "must be >= 1");
   for (const auto& kv : vary) plan.keys.push_back(kv.first);
 
+  constexpr std::size_t max_runs = 1'000'000;
   std::size_t points = 1;
-  for (const auto& kv : vary) points *= kv.second.size();
-  const std::size_t total = points * static_cast<std::size_t>(plan.seeds);
-  if (total > 1'000'000)
-    throw input_error("--vary", std::to_string(total) + " runs", "more than 1000000 runs");
+  std::size_t total = static_cast<std::size_t>(plan.seeds);
+  for (const auto& kv : vary) {
+    points *= kv.second.size();
+    total *= kv.second.size();
+    if (total > max_runs) break;  // checked below; stop before the product can overflow
+  }
+  if (total > max_runs)
+    throw input_error("--vary", "more than " + std::to_string(max_runs) + " runs",
+                      "the grid times the seeds is too large");
   for (std::size_t point = 0; point < points; ++point) {
     // Mixed-radix digits of `point`, the last key fastest.
     std::vector<double> values(vary.size());

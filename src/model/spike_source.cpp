@@ -6,21 +6,25 @@ SpikeSourcePopulation::SpikeSourcePopulation(const PopulationConfig& config,
                                              std::span<const Gid> gids, Gid first_gid,
                                              const ModelContext&)
     : gid_(gids.begin(), gids.end()) {
-  first_.push_back(0);
+  const bool shared = config.spike_steps.size() == 1;
+  if (shared) steps_ = config.spike_steps[0];
   for (const Gid g : gid_) {
-    const auto& own =
-        config.spike_steps.size() == 1 ? config.spike_steps[0] : config.spike_steps[g - first_gid];
-    steps_.insert(steps_.end(), own.begin(), own.end());
-    first_.push_back(steps_.size());
+    if (shared) {
+      next_.push_back(0);
+    } else {
+      const auto& own = config.spike_steps[g - first_gid];
+      next_.push_back(steps_.size());
+      steps_.insert(steps_.end(), own.begin(), own.end());
+    }
+    end_.push_back(steps_.size());
   }
-  next_.assign(first_.begin(), first_.end() - 1);
 }
 
 void SpikeSourcePopulation::update(std::size_t begin, std::size_t end, Step step,
                                    std::span<const double>, std::vector<Spike>& spikes, Health&) {
   for (std::size_t i = begin; i < end; ++i) {
     // Spike steps are strictly ascending (checked by the config parser).
-    if (next_[i] < first_[i + 1] && steps_[next_[i]] == step) {
+    if (next_[i] < end_[i] && steps_[next_[i]] == step) {
       spikes.push_back({step, gid_[i]});
       ++next_[i];
     }

@@ -30,9 +30,11 @@ class SpikeSourcePopulation {
 
  private:
   std::vector<Gid> gid_;
-  std::vector<std::uint64_t> first_;  // [neuron]: its spikes are steps_[first_[i], first_[i+1])
+  // Neuron i's spikes are steps_[next_[i], end_[i]); one shared list when every neuron has the
+  // same times (stored once, not once per neuron).
   std::vector<Step> steps_;
   std::vector<std::uint64_t> next_;  // [neuron]: the next spike not yet emitted
+  std::vector<std::uint64_t> end_;
 };
 
 }  // namespace myelin

@@ -92,11 +92,20 @@ Simulation::Simulation(const Config& config, Communicator& comm, int threads)
 
 RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
   const auto t0 = PhaseTimes::Clock::now();
+  // The communicator may have served earlier runs (a sweep group runs many): count this one's.
+  const ExchangeCounters before = comm_.counters();
   recorder_.open(file);
   weight_recorder_.at_boundary(0, false, plasticity_, comm_);
   times_.add(Phase::output, t0);
 
   run_epochs(file, progress);
+  const ExchangeCounters& after = comm_.counters();
+  ExchangeCounters counters;
+  counters.epochs = after.epochs - before.epochs;
+  counters.bytes_sent = after.bytes_sent - before.bytes_sent;
+  counters.bytes_received = after.bytes_received - before.bytes_received;
+  counters.wait_seconds = after.wait_seconds - before.wait_seconds;
+  counters.transfer_seconds = after.transfer_seconds - before.transfer_seconds;
 
   RunSummary summary;
   summary.spikes = spikes_;
@@ -105,15 +114,14 @@ RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
   summary.synaptic_events = comm_.sum(local_events_);
   summary.simulated_ms = config_.simulation.t_stop;
   summary.loop_seconds = comm_.max(loop_seconds_);
-  summary.epochs = comm_.counters().epochs;
-  summary.bytes_exchanged = comm_.counters().bytes_received;
+  summary.epochs = counters.epochs;
+  summary.bytes_exchanged = counters.bytes_received;
   for (std::size_t ph = 0; ph < phase_names.size(); ++ph) {
     const auto all = comm_.allgather(times_.all()[ph]);
     summary.phase_times.resize(all.size(), std::vector<double>(phase_names.size(), 0.0));
     for (std::size_t r = 0; r < all.size(); ++r) summary.phase_times[r][ph] = all[r];
   }
   summary.peak_rss_mb = comm_.allgather(peak_rss_mb());
-  const ExchangeCounters& counters = comm_.counters();
   summary.exchange_wait_s = comm_.allgather(counters.wait_seconds);
   summary.exchange_transfer_s = comm_.allgather(counters.transfer_seconds);
   summary.bytes_sent = comm_.allgather(static_cast<double>(counters.bytes_sent));

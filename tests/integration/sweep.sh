@@ -38,11 +38,18 @@ with open_result(sys.argv[2]) as sweep:
     assert all(e["complete"] and e["error"] == "" for e in index), index
     assert sweep.meta["ranks_per_run"] == 2 and sweep.meta["kind"] == "sweep", sweep.meta
     spikes = {}
+    epochs = set()
     for e, run in sweep.completed_runs():
         assert run.seed == e["seed"] and run.meta["ranks"] == 2, run.meta
+        # One group ran all four runs on one communicator: each run reports only its own exchange.
+        epochs.add(int(run.meta["epochs"]))
+        n = sum(run.spike_count(p) for p in run.populations())
+        sent = sweep._file["runs"][e["name"]]["meta"]["bytes_sent"][()]
+        assert sent.sum() == 8 * n, (e["name"], sent, n)
         spikes[e["name"]] = run.spikes("exc")
     # Different seeds give different networks and noise; the same seed at another p differs too.
     assert len({len(t) for _, t in spikes.values()}) > 1, {k: len(t) for k, (_, t) in spikes.items()}
+    assert len(epochs) == 1, epochs
 PY
 echo "ok: same runs for 1 rank, 2 groups of 1, 1 group of 2, 3 groups of 1"
 
