@@ -205,4 +205,25 @@ void append_columns(hid_t set, hsize_t old_rows, hsize_t rows, hsize_t n_columns
            what);
 }
 
+void append_whole_rows(hid_t set, hid_t type, hsize_t old_rows, hsize_t rows, hsize_t columns,
+                       hsize_t count, const void* data, hid_t transfer) {
+  const std::string what = h5_name(set);
+  const hsize_t new_dims[2] = {old_rows + rows, columns};
+  h5_check(H5Dset_extent(set, new_dims), "H5Dset_extent", what);
+  H5Handle file_space(H5Dget_space(set), H5Sclose, "H5Dget_space", what);
+  const hsize_t memory_dims[2] = {std::max<hsize_t>(count, 1), columns};
+  H5Handle memory_space(H5Screate_simple(2, memory_dims, nullptr), H5Sclose, "H5Screate_simple",
+                        what);
+  if (count > 0) {
+    const hsize_t start[2] = {old_rows, 0};
+    const hsize_t n[2] = {count, columns};
+    h5_check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, n, nullptr),
+             "H5Sselect_hyperslab", what);
+  } else {
+    select_none(file_space, what);
+    select_none(memory_space, what);
+  }
+  h5_check(H5Dwrite(set, type, memory_space, file_space, transfer, data), "H5Dwrite", what);
+}
+
 }  // namespace myelin

@@ -73,4 +73,9 @@ void append_rows(hid_t set, hid_t type, hsize_t old_rows, hsize_t total, hsize_t
 void append_columns(hid_t set, hsize_t old_rows, hsize_t rows, hsize_t n_columns,
                     std::span<const std::uint32_t> columns, const double* data, hid_t transfer);
 
+// Grows the 2-D `set` from `old_rows` to `old_rows + rows` rows of `columns`; this rank writes
+// `count` whole rows (all of them on one rank, none on the others: replicated data).
+void append_whole_rows(hid_t set, hid_t type, hsize_t old_rows, hsize_t rows, hsize_t columns,
+                       hsize_t count, const void* data, hid_t transfer);
+
 }  // namespace myelin

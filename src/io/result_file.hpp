@@ -49,7 +49,8 @@ struct RunStats {
   std::uint64_t epochs = 0;
 };
 
-// One plastic projection's weight recording, written once at the end of the run.
+// One plastic projection's weight recording: the header (create_weights) and rows buffered
+// since the last flush (append_weights).
 struct WeightRecording {
   std::string projection;
   std::string source_population;
@@ -106,8 +107,12 @@ class ResultFile {
   void append_traces(std::size_t handle, std::span<const double> times_ms,
                      const std::vector<std::vector<double>>& values);
 
-  // Creates /weights/<projection> with (source, target, delay), snapshots and statistics.
-  void write_weights(const WeightRecording& recording);
+  // Creates /weights/<projection> with (source, target, delay) and empty, extendable snapshot and
+  // statistics datasets; returns a handle for append_weights.
+  std::size_t create_weights(const WeightRecording& header);
+  // Appends the snapshot rows (each rank its columns) and statistics rows (the same on every
+  // rank) that `rows` holds.
+  void append_weights(std::size_t handle, const WeightRecording& rows);
 
   void write_run_stats(const RunStats& stats);
   // Flushes, sets /meta complete = 1 and closes the file; later calls throw std::logic_error.

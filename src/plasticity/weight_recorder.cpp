@@ -88,7 +88,8 @@ void WeightRecorder::statistics(Projection& p, Step end,
                                 const std::vector<ThreadPlasticity>& threads,
                                 Communicator& comm) const {
   WeightRecording& o = p.out;
-  if (!o.stats_times.empty() && o.stats_times.back() == static_cast<double>(end) * dt_) return;
+  if (p.last_stats == end) return;
+  p.last_stats = end;
   const double range = o.w_max - o.w_min;
   // [sum q, sum q^2 high 31 bits and up, sum q^2 low 31 bits, histogram...]
   std::vector<std::uint64_t> sums(3 + o.bins, 0);
@@ -129,8 +130,19 @@ void WeightRecorder::statistics(Projection& p, Step end,
   o.histogram.insert(o.histogram.end(), sums.begin() + 3, sums.end());
 }
 
-void WeightRecorder::write(ResultFile& file) const {
-  for (const Projection& p : projections_) file.write_weights(p.out);
+void WeightRecorder::open(ResultFile& file) {
+  for (Projection& p : projections_) p.handle = file.create_weights(p.out);
+}
+
+void WeightRecorder::flush(ResultFile& file) {
+  for (Projection& p : projections_) {
+    WeightRecording& o = p.out;
+    file.append_weights(p.handle, o);
+    for (auto* rows :
+         {&o.snapshot_times, &o.my_weights, &o.stats_times, &o.mean, &o.sd, &o.min, &o.max})
+      rows->clear();
+    o.histogram.clear();
+  }
 }
 
 }  // namespace myelin

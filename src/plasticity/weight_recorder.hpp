@@ -1,9 +1,10 @@
 #pragma once
 
 // Records the weights of every plastic projection: full snapshots (every synapse) and
-// statistics over all synapses (mean, SD, min, max, histogram), at epoch boundaries, and
-// writes them at the end of the run. Statistics are computed from integer sums (weights
-// quantised to 2^-31 of [w_min, w_max]) so they are identical for every split; min and max
+// statistics over all synapses (mean, SD, min, max, histogram), at epoch boundaries; the rows
+// are buffered and appended to the file at every collective flush, so memory stays bounded and
+// a run that stops early keeps what was recorded. Statistics are computed from integer sums
+// (weights quantised to 2^-31 of [w_min, w_max]) so they are identical for every split; min and max
 // are exact.
 
 #include <vector>
@@ -25,8 +26,10 @@ class WeightRecorder {
   // (at the first boundary at or after their time; always at the start and at the end).
   void at_boundary(Step end, bool last, const std::vector<ThreadPlasticity>& threads,
                    Communicator& comm);
-  // Collective: one /weights/<projection> group each.
-  void write(ResultFile& file) const;
+  // Collective: creates one /weights/<projection> group each.
+  void open(ResultFile& file);
+  // Collective: appends the rows recorded since the last flush.
+  void flush(ResultFile& file);
 
  private:
   struct Synapse {
@@ -40,6 +43,9 @@ class WeightRecorder {
     Step stats_every = 1;       // [steps]
     Step next_snapshot = 0;
     Step next_stats = 0;
+    Step last_snapshot = -1;  // [step] of the newest row, so a boundary is never recorded twice
+    Step last_stats = -1;
+    std::size_t handle = 0;  // ResultFile::create_weights
   };
   void snapshot(Projection& p, Step end, const std::vector<ThreadPlasticity>& threads) const;
   void statistics(Projection& p, Step end, const std::vector<ThreadPlasticity>& threads,

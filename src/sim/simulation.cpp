@@ -95,6 +95,7 @@ RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
   // The communicator may have served earlier runs (a sweep group runs many): count this one's.
   const ExchangeCounters before = comm_.counters();
   recorder_.open(file);
+  weight_recorder_.open(file);
   weight_recorder_.at_boundary(0, false, plasticity_, comm_);
   times_.add(Phase::output, t0);
 
@@ -140,7 +141,6 @@ RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
   stats.bytes_sent = summary.bytes_sent;
   stats.bytes_per_epoch = summary.bytes_per_epoch;
   stats.epochs = summary.epochs;
-  weight_recorder_.write(file);
   file.write_run_stats(stats);
   file.mark_complete();
   return summary;
@@ -231,8 +231,10 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
           const bool last = end == total_steps;
           if (!weight_recorder_.empty() && !health.failed)
             weight_recorder_.at_boundary(end, last, plasticity_, comm_);
-          if (health.failed || last || (epoch + 1) % flush_every == 0)
+          if (health.failed || last || (epoch + 1) % flush_every == 0) {
             recorder_.flush(file, end - 1);
+            weight_recorder_.flush(file);
+          }
           times_.add(Phase::output, phase_start);
           if (health.failed) stop = true;
           if (progress) {

@@ -35,6 +35,21 @@ with h5py.File(sys.argv[1], "r") as f:
 PY
 echo "ok: every weight matches the reference, most weights changed, stats match snapshots"
 
+# Weight rows are appended at every flush: a run that blows up keeps those recorded before.
+code=0
+mpi_run 2 1 run "$pairs" -o "$WORK/blow.h5" --quiet --set population.post.I_e=1e5 \
+  --set population.post.V_th=1e9 --set simulation.v_bound=500 2>/dev/null || code=$?
+((code == 3)) || fail "blow-up with plastic synapses: exit $code, expected 3"
+/usr/bin/python3 - "$WORK/blow.h5" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    assert f["meta"].attrs["complete"] == 0
+    g = f["weights/drive"]
+    assert list(g["times"][()]) == [0.0] and g["weight"].shape == (1, 20), g["weight"].shape
+    assert list(g["stats/times"][()]) == [0.0] and g["stats/histogram"].shape == (1, 8)
+PY
+echo "ok: a blown-up run keeps the weights recorded so far"
+
 for split in 2x1 1x2 4x1; do
   ranks=${split%x*} threads=${split#*x}
   if ((ranks > 2)); then
