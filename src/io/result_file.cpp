@@ -9,6 +9,7 @@
 
 #include "io/h5_handle.hpp"
 #include "io/h5_write.hpp"
+#include "io/result_file_impl.hpp"
 #include "myelin/errors.hpp"
 
 namespace myelin {
@@ -24,17 +25,6 @@ int probe_creatable(const std::string& path) {
   return 0;
 }
 
-// Arguments that differ from rank to rank are checked by each rank, then agreed: all ranks
-// throw together rather than one throwing while the others wait in the next collective call.
-void agree_arguments(MPI_Comm comm, bool ok_here, const char* call) {
-  int bad = ok_here ? 0 : 1;
-  int any_bad = 0;
-  MPI_Allreduce(&bad, &any_bad, 1, MPI_INT, MPI_MAX, comm);
-  if (any_bad != 0)
-    throw std::invalid_argument(std::string("ResultFile::") + call + ": invalid arguments on " +
-                                (bad != 0 ? "this rank" : "another rank"));
-}
-
 std::string join(const std::vector<std::string>& parts, const char* separator) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "" : separator) + parts[i];
@@ -48,54 +38,7 @@ std::string units_of(const std::string& variable) {
   return "";
 }
 
-bool strictly_ascending_below(const std::vector<std::uint32_t>& columns, std::size_t limit) {
-  for (std::size_t i = 0; i < columns.size(); ++i)
-    if (columns[i] >= limit || (i > 0 && columns[i] <= columns[i - 1])) return false;
-  return true;
-}
-
 }  // namespace
-
-struct ResultFile::Impl {
-  struct Spikes {
-    H5Handle node_ids;
-    H5Handle timestamps;
-    hsize_t rows = 0;
-  };
-  struct Traces {
-    std::vector<H5Handle> variables;
-    H5Handle times;
-    hsize_t rows = 0;
-    hsize_t columns = 0;
-    std::vector<std::uint32_t> my_columns;
-  };
-
-  MPI_Comm comm = MPI_COMM_NULL;
-  int rank = 0;
-  std::string path;
-  // Members are destroyed bottom-up: datasets and groups close before the file, which the MPI-IO
-  // driver requires.
-  H5Handle file;
-  H5Handle transfer;  // collective data transfer
-  H5Handle meta;
-  struct Weights {
-    H5Handle times, weight, stats_times, mean, sd, min, max, histogram;
-    hsize_t snapshots = 0;
-    hsize_t stats = 0;
-    hsize_t columns = 0;
-    std::uint32_t bins = 0;
-    std::vector<std::uint32_t> my_columns;
-  };
-  std::vector<Spikes> spikes;
-  std::vector<Traces> traces;
-  std::vector<Weights> weights;
-
-  void require_open(const char* call) const {
-    if (!file.valid())
-      throw std::logic_error(std::string("ResultFile::") + call + ": " + path +
-                             " is already closed");
-  }
-};
 
 ResultFile::ResultFile(const std::string& path, MPI_Comm comm) : impl_(std::make_unique<Impl>()) {
   h5_silence_errors();
@@ -288,99 +231,6 @@ void ResultFile::append_traces(std::size_t handle, std::span<const double> times
     append_columns(sets.variables[v], sets.rows, n, sets.columns, sets.my_columns, values[v].data(),
                    f.transfer);
   sets.rows += n;
-}
-
-std::size_t ResultFile::create_weights(const WeightRecording& w) {
-  Impl& f = *impl_;
-  f.require_open("create_weights");
-  const std::size_t n = w.source.size();
-  const bool ok = w.target.size() == n && w.delay_ms.size() == n &&
-                  strictly_ascending_below(w.my_columns, n) && w.bins > 0;
-  std::uint64_t local[2] = {w.my_columns.size(), ok ? 0U : 1U};
-  std::uint64_t global[2] = {0, 0};
-  MPI_Allreduce(local, global, 2, MPI_UINT64_T, MPI_SUM, f.comm);
-  agree_arguments(f.comm, global[1] == 0 && global[0] == n, "create_weights");
-
-  H5Handle all(H5Lexists(f.file, "weights", H5P_DEFAULT) > 0 ? open_group(f.file, "weights")
-                                                             : create_group(f.file, "weights"));
-  const H5Handle g = create_group(all, w.projection);
-  write_attribute(g, "source_population", w.source_population);
-  write_attribute(g, "target_population", w.target_population);
-  write_attribute(g, "rule", w.rule);
-  write_attribute(g, "pairing", w.pairing);
-  for (const auto& [name, value] :
-       {std::pair{"A_plus", w.A_plus}, std::pair{"A_minus", w.A_minus},
-        std::pair{"tau_plus", w.tau_plus}, std::pair{"tau_minus", w.tau_minus},
-        std::pair{"w_min", w.w_min}, std::pair{"w_max", w.w_max},
-        std::pair{"dendritic_delay", w.dendritic_delay}})
-    write_attribute(g, name, value);
-  write_replicated<std::uint64_t>(g, "source", w.source, {n}, f.rank, f.transfer);
-  write_replicated<std::uint64_t>(g, "target", w.target, {n}, f.rank, f.transfer);
-  write_attribute(write_replicated<double>(g, "delay", w.delay_ms, {n}, f.rank, f.transfer),
-                  "units", "ms");
-  Impl::Weights sets;
-  sets.columns = n;
-  sets.bins = w.bins;
-  sets.my_columns = w.my_columns;
-  sets.times = create_extendable(g, "times", H5T_NATIVE_DOUBLE, std::nullopt);
-  write_attribute(sets.times, "units", "ms");
-  sets.weight = create_extendable(g, "weight", H5T_NATIVE_DOUBLE, n);
-  const H5Handle st = create_group(g, "stats");
-  sets.stats_times = create_extendable(st, "times", H5T_NATIVE_DOUBLE, std::nullopt);
-  write_attribute(sets.stats_times, "units", "ms");
-  sets.mean = create_extendable(st, "mean", H5T_NATIVE_DOUBLE, std::nullopt);
-  sets.sd = create_extendable(st, "sd", H5T_NATIVE_DOUBLE, std::nullopt);
-  sets.min = create_extendable(st, "min", H5T_NATIVE_DOUBLE, std::nullopt);
-  sets.max = create_extendable(st, "max", H5T_NATIVE_DOUBLE, std::nullopt);
-  sets.histogram = create_extendable(st, "histogram", H5T_NATIVE_UINT64, w.bins);
-  std::vector<double> edges;
-  for (std::uint32_t b = 0; b <= w.bins; ++b)
-    edges.push_back(w.w_min + (w.w_max - w.w_min) * static_cast<double>(b) / w.bins);
-  write_replicated<double>(st, "bin_edges", edges, {edges.size()}, f.rank, f.transfer);
-  f.weights.push_back(std::move(sets));
-  return f.weights.size() - 1;
-}
-
-void ResultFile::append_weights(std::size_t handle, const WeightRecording& w) {
-  Impl& f = *impl_;
-  f.require_open("append_weights");
-  if (handle >= f.weights.size())
-    throw std::out_of_range("ResultFile::append_weights: no weights handle " +
-                            std::to_string(handle));
-  Impl::Weights& sets = f.weights[handle];
-  const auto snaps = static_cast<std::int64_t>(w.snapshot_times.size());
-  const auto stats = static_cast<std::int64_t>(w.stats_times.size());
-  const auto n_stats = static_cast<std::size_t>(stats);
-  const bool ok = w.my_weights.size() == w.snapshot_times.size() * sets.my_columns.size() &&
-                  w.mean.size() == n_stats && w.sd.size() == n_stats && w.min.size() == n_stats &&
-                  w.max.size() == n_stats && w.histogram.size() == n_stats * sets.bins;
-  // Every rank must append the same numbers of rows.
-  const std::int64_t local[5] = {snaps, -snaps, stats, -stats, ok ? 0 : 1};
-  std::int64_t global[5] = {0, 0, 0, 0, 0};
-  MPI_Allreduce(local, global, 5, MPI_INT64_T, MPI_MAX, f.comm);
-  agree_arguments(f.comm, global[4] == 0 && global[0] == -global[1] && global[2] == -global[3],
-                  "append_weights");
-  if (snaps > 0) {
-    const auto rows = static_cast<hsize_t>(snaps);
-    append_rows(sets.times, H5T_NATIVE_DOUBLE, sets.snapshots, rows, 0, f.rank == 0 ? rows : 0,
-                w.snapshot_times.data(), f.transfer);
-    append_columns(sets.weight, sets.snapshots, rows, sets.columns, sets.my_columns,
-                   w.my_weights.data(), f.transfer);
-    sets.snapshots += rows;
-  }
-  if (stats > 0) {
-    const auto rows = static_cast<hsize_t>(stats);
-    const hsize_t mine = f.rank == 0 ? rows : 0;
-    append_rows(sets.stats_times, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine,
-                w.stats_times.data(), f.transfer);
-    append_rows(sets.mean, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.mean.data(), f.transfer);
-    append_rows(sets.sd, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.sd.data(), f.transfer);
-    append_rows(sets.min, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.min.data(), f.transfer);
-    append_rows(sets.max, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.max.data(), f.transfer);
-    append_whole_rows(sets.histogram, H5T_NATIVE_UINT64, sets.stats, rows, sets.bins, mine,
-                      w.histogram.data(), f.transfer);
-    sets.stats += rows;
-  }
 }
 
 void ResultFile::write_run_stats(const RunStats& stats) {

@@ -1,0 +1,78 @@
+#pragma once
+
+// The state behind ResultFile, shared by the files that implement it (result_file.cpp: the
+// file, spikes, traces, run information; result_file_weights.cpp: plastic weights). Private to
+// src/io.
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "io/h5_handle.hpp"
+#include "io/result_file.hpp"
+
+namespace myelin {
+
+// Arguments that differ from rank to rank are checked by each rank, then agreed: all ranks
+// throw together rather than one throwing while the others wait in the next collective call.
+inline void agree_arguments(MPI_Comm comm, bool ok_here, const char* call) {
+  int bad = ok_here ? 0 : 1;
+  int any_bad = 0;
+  MPI_Allreduce(&bad, &any_bad, 1, MPI_INT, MPI_MAX, comm);
+  if (any_bad != 0)
+    throw std::invalid_argument(std::string("ResultFile::") + call + ": invalid arguments on " +
+                                (bad != 0 ? "this rank" : "another rank"));
+}
+
+// Every column in [0, limit), strictly ascending: each belongs to one rank, none is written twice.
+inline bool strictly_ascending_below(const std::vector<std::uint32_t>& columns, std::size_t limit) {
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (columns[i] >= limit || (i > 0 && columns[i] <= columns[i - 1])) return false;
+  return true;
+}
+
+struct ResultFile::Impl {
+  struct Spikes {
+    H5Handle node_ids;
+    H5Handle timestamps;
+    hsize_t rows = 0;
+  };
+  struct Traces {
+    std::vector<H5Handle> variables;
+    H5Handle times;
+    hsize_t rows = 0;
+    hsize_t columns = 0;
+    std::vector<std::uint32_t> my_columns;
+  };
+
+  MPI_Comm comm = MPI_COMM_NULL;
+  int rank = 0;
+  std::string path;
+  // Members are destroyed bottom-up: datasets and groups close before the file, which the MPI-IO
+  // driver requires.
+  H5Handle file;
+  H5Handle transfer;  // collective data transfer
+  H5Handle meta;
+  struct Weights {
+    H5Handle times, weight, stats_times, mean, sd, min, max, histogram;
+    hsize_t snapshots = 0;
+    hsize_t stats = 0;
+    hsize_t columns = 0;
+    std::uint32_t bins = 0;
+    std::vector<std::uint32_t> my_columns;
+  };
+  std::vector<Spikes> spikes;
+  std::vector<Traces> traces;
+  std::vector<Weights> weights;
+
+  void require_open(const char* call) const {
+    if (!file.valid())
+      throw std::logic_error(std::string("ResultFile::") + call + ": " + path +
+                             " is already closed");
+  }
+};
+
+}  // namespace myelin
