@@ -62,16 +62,22 @@ struct StdpState {
   std::uint64_t next_post = 0;  // sequence number of the first unconsumed postsynaptic spike
 };
 
+// A trace `value` set at step `from`, decayed to step `to`.
+inline double decayed(double value, Step from, Step to, double per_step) {
+  return value * std::exp(-static_cast<double>(to - from) * per_step);
+}
+
+// A trace just after a spike at `now`: +1 on what is left of it (all-to-all), or reset to 1
+// (nearest).
+inline double after_spike(const StdpKernel& k, double value, Step last, Step now, double per_step) {
+  return (k.all_to_all && last != never ? decayed(value, last, now, per_step) : 0.0) + 1.0;
+}
+
 // One postsynaptic spike reaching the synapse at `arrival` (< the next presynaptic arrival).
 inline void stdp_post(const StdpKernel& k, StdpState& s, Step arrival) {
   if (s.last_arrival != never)
-    s.weight = k.potentiate(
-        s.weight, s.x * std::exp(-static_cast<double>(arrival - s.last_arrival) * k.plus_per_step));
-  const double carried =
-      k.all_to_all && s.last_post != never
-          ? s.y * std::exp(-static_cast<double>(arrival - s.last_post) * k.minus_per_step)
-          : 0.0;
-  s.y = carried + 1.0;
+    s.weight = k.potentiate(s.weight, decayed(s.x, s.last_arrival, arrival, k.plus_per_step));
+  s.y = after_spike(k, s.y, s.last_post, arrival, k.minus_per_step);
   s.last_post = arrival;
 }
 
@@ -79,13 +85,8 @@ inline void stdp_post(const StdpKernel& k, StdpState& s, Step arrival) {
 // through stdp_post. Returns the weight it transmits.
 inline double stdp_pre(const StdpKernel& k, StdpState& s, Step arrival) {
   if (s.last_post != never)
-    s.weight = k.depress(
-        s.weight, s.y * std::exp(-static_cast<double>(arrival - s.last_post) * k.minus_per_step));
-  const double carried =
-      k.all_to_all && s.last_arrival != never
-          ? s.x * std::exp(-static_cast<double>(arrival - s.last_arrival) * k.plus_per_step)
-          : 0.0;
-  s.x = carried + 1.0;
+    s.weight = k.depress(s.weight, decayed(s.y, s.last_post, arrival, k.minus_per_step));
+  s.x = after_spike(k, s.x, s.last_arrival, arrival, k.plus_per_step);
   s.last_arrival = arrival;
   return s.weight;
 }
