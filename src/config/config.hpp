@@ -71,7 +71,7 @@ struct ProjectionConfig {
   double p = 0.0;  // small_world: rewiring probability; fixed_probability: connection probability
   bool symmetric = true;  // small_world: each undirected edge gives a synapse each way
   bool autapses = false;  // fixed_probability, all_to_all: allow i -> i when source == target
-  std::string synapse = "delta";  // delta, exp_current, exp_conductance, alpha_conductance
+  std::string synapse = "delta";  // delta, exp_current, alpha_current, exp_conductance, ...
   double tau_syn = 0.0;           // [ms] all but delta
   double e_rev = 0.0;             // [mV] conductance synapses
   ParamValue weight = ParamValue::constant(0.0);  // [mV] delta, [pA] current, [nS] conductance

@@ -112,9 +112,9 @@ ProjectionConfig read_projection(const std::string& name, TableReader r, const C
   if (auto v = r.string("synapse")) proj.synapse = *v;
   const bool delta = proj.synapse == "delta";
   const bool conductance = proj.synapse == "exp_conductance" || proj.synapse == "alpha_conductance";
-  if (!delta && !conductance && proj.synapse != "exp_current")
+  if (!delta && !conductance && proj.synapse != "exp_current" && proj.synapse != "alpha_current")
     throw input_error(r.key("synapse"), "\"" + proj.synapse + "\"",
-                      "unknown synapse (known: delta, exp_current, exp_conductance, "
+                      "unknown synapse (known: delta, exp_current, alpha_current, exp_conductance, "
                       "alpha_conductance)");
   if (delta) {
     for (const char* k : {"tau_syn", "E_rev"})
@@ -128,7 +128,7 @@ ProjectionConfig read_projection(const std::string& name, TableReader r, const C
       require_range(r.key("E_rev"), proj.e_rev, -inf, false, inf, "mV");
     } else if (r.has("E_rev")) {
       throw input_error(r.key("E_rev"), describe(*r.node("E_rev")),
-                        "not used by synapse \"exp_current\" (a current has no reversal)");
+                        "not used by synapse \"" + proj.synapse + "\" (a current has no reversal)");
     }
   }
   proj.weight = required(r.param("weight"), r, "weight");

@@ -71,6 +71,28 @@ double current_propagator(double h, double tau_m, double tau_s, double c_m) {
   return -decay * std::expm1(-a * h) / (a * c_m);
 }
 
+// (1 - e^(-x) (1 + x)) / x^2, also near x = 0 where the direct form cancels: the series
+// sum_n (-1)^n (n + 1) x^n / (n + 2)! (|x| < 0.5: 25 terms reach the rounding error).
+double alpha_shape(double x) {
+  if (std::abs(x) >= 0.5) return (-std::expm1(-x) - x * std::exp(-x)) / (x * x);
+  double term = 0.5, sum = 0.5;  // n = 0: 1 / 2!
+  for (int n = 1; n < 25; ++n) {
+    term *= -x / static_cast<double>(n + 2);  // x^n / (n + 2)!, sign alternating
+    sum += term * static_cast<double>(n + 1);
+  }
+  return sum;
+}
+
+// Response of V [mV] at time h to the rising variable y [pA/ms] of an alpha current port
+// (dI/dt = y - I/tau_s, dy/dt = -y/tau_s, I(0) = 0): the third row of the propagator of
+// Rotter & Diesmann (1999),
+//   (1/C) int_0^h e^(-(h-s)/tau_m) s e^(-s/tau_s) ds = e^(-h/tau_m) h^2 alpha_shape(a h) / C,
+// a = 1/tau_s - 1/tau_m; exact, including tau_s == tau_m (then h^2 e^(-h/tau_m) / (2 C)).
+double rising_propagator(double h, double tau_m, double tau_s, double c_m) {
+  const double a = 1.0 / tau_s - 1.0 / tau_m;
+  return std::exp(-h / tau_m) * h * h * alpha_shape(a * h) / c_m;
+}
+
 }  // namespace
 
 LifPopulation::LifPopulation(const PopulationConfig& config, std::span<const Gid> gids,
@@ -83,7 +105,7 @@ LifPopulation::LifPopulation(const PopulationConfig& config, std::span<const Gid
   const double dt = dt_;
   const std::size_t n = gid_.size();
   for (std::size_t q = 0; q < ports_.size(); ++q)
-    if (ports_.specs()[q].kind == SynapseKind::exp_current) current_ports_.push_back(q);
+    if (is_current(ports_.specs()[q].kind)) current_ports_.push_back(q);
   c_m_.resize(n);
   tau_m_.resize(n);
   decay_.resize(n);
@@ -97,6 +119,7 @@ LifPopulation::LifPopulation(const PopulationConfig& config, std::span<const Gid
   refractory_.assign(n, 0.0);
   spare_noise_.assign(n, 0.0);
   current_step_.assign(current_ports_.size(), std::vector<double>(n, 0.0));
+  rising_step_.assign(current_ports_.size(), std::vector<double>(n, 0.0));
   const NeuronParams value{config, seed_};
   for (std::size_t i = 0; i < n; ++i) {
     const auto local = static_cast<std::uint32_t>(gid_[i] - first_gid);
@@ -116,16 +139,26 @@ LifPopulation::LifPopulation(const PopulationConfig& config, std::span<const Gid
     any_noise_ = any_noise_ || noise_sigma_[i] > 0.0;
     const double v0 = value("V_m", local);
     v_m_[i] = std::isnan(v0) ? e_l : v0;
-    for (std::size_t c = 0; c < current_ports_.size(); ++c)
-      current_step_[c][i] =
-          current_propagator(dt, tau_m, ports_.specs()[current_ports_[c]].tau_syn, c_m_[i]);
+    for (std::size_t c = 0; c < current_ports_.size(); ++c) {
+      const PortSpec& spec = ports_.specs()[current_ports_[c]];
+      current_step_[c][i] = current_propagator(dt, tau_m, spec.tau_syn, c_m_[i]);
+      if (is_alpha(spec.kind))
+        rising_step_[c][i] = rising_propagator(dt, tau_m, spec.tau_syn, c_m_[i]);
+    }
   }
 }
 
-double LifPopulation::current_response(std::size_t i, double h) const {
+double LifPopulation::current_response(std::size_t i, double offset, double h) const {
   double v = 0.0;
-  for (const std::size_t q : current_ports_)
-    v += ports_.value(q, i) * current_propagator(h, tau_m_[i], ports_.specs()[q].tau_syn, c_m_[i]);
+  for (const std::size_t q : current_ports_) {
+    const double tau_s = ports_.specs()[q].tau_syn;
+    const double y = ports_.rising(q, i);
+    // The port's state `offset` ms into the step (exact: I(t) = (I + t y) e^(-t/tau_s)).
+    const double decay = offset == 0.0 ? 1.0 : std::exp(-offset / tau_s);
+    v += (ports_.value(q, i) + offset * y) * decay *
+         current_propagator(h, tau_m_[i], tau_s, c_m_[i]);
+    if (y != 0.0) v += y * decay * rising_propagator(h, tau_m_[i], tau_s, c_m_[i]);
+  }
   return v;
 }
 
@@ -139,7 +172,7 @@ double LifPopulation::crossing_fraction(std::size_t i, double v_old, double v_in
     return std::min(1.0, tau_m_[i] * std::log((v_inf - v_old) / (v_inf - v_th)) / dt_);
   }
   const auto excess = [&](double h) {
-    return v_inf + (v_old - v_inf) * std::exp(-h / tau_m_[i]) + current_response(i, h) - v_th;
+    return v_inf + (v_old - v_inf) * std::exp(-h / tau_m_[i]) + current_response(i, 0.0, h) - v_th;
   };
   if (!(excess(dt_) > 0.0)) return 1.0;
   // Bisection: the sum of exponentials can rise and fall inside a step, so no closed form.
@@ -189,8 +222,11 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
       tau = c_m_[i] / g;
       decay = std::exp(-dt_ / tau);
     } else if (currents) {
-      for (std::size_t c = 0; c < current_ports_.size(); ++c)
-        synaptic += ports_.value(current_ports_[c], i) * current_step_[c][i];
+      for (std::size_t c = 0; c < current_ports_.size(); ++c) {
+        const std::size_t q = current_ports_[c];
+        synaptic += ports_.value(q, i) * current_step_[c][i];
+        synaptic += ports_.rising(q, i) * rising_step_[c][i];  // 0 for exp_current
+      }
     }
     const double v_old = v_m_[i];
     double v = v_inf + (v_old - v_inf) * decay + synaptic + noise_step_[i] * xi + jump;
@@ -204,12 +240,7 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
         // The refractory period ends inside this step: integrate the remaining fraction.
         const double h = (1.0 - r) * dt_;
         const double e = std::exp(-h / tau);
-        double syn = 0.0;
-        if (!conductance && currents) {
-          for (const std::size_t q : current_ports_)
-            syn += ports_.value(q, i) * std::exp(-r * dt_ / ports_.specs()[q].tau_syn) *
-                   current_propagator(h, tau_m_[i], ports_.specs()[q].tau_syn, c_m_[i]);
-        }
+        const double syn = !conductance && currents ? current_response(i, r * dt_, h) : 0.0;
         v = v_inf + (v_reset_[i] - v_inf) * e + syn +
             noise_sigma_[i] * std::sqrt(-std::expm1(-2.0 * h / tau_m_[i])) * xi + jump;
         refractory_[i] = 0.0;

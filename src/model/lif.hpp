@@ -5,13 +5,14 @@
 //   C_m dV/dt = -(C_m / tau_m)(V - E_L) + I_e + I_syn + noise
 //   V > V_th   ->  spike, V <- V_reset, V clamped for t_ref
 //
-// Integration is exact between steps for delta and exponential-current synapses (V relaxes to
-// V_inf = E_L + R I_e with factor exp(-dt/tau_m); each synaptic current adds its exact
-// propagator, including tau_syn == tau_m); the white-noise current is integrated exactly as an
-// Ornstein-Uhlenbeck process whose free stationary SD is noise_sigma. With conductance synapses
-// the step uses the exact step-mean conductance in an exponential integrator (second order).
-// The threshold crossing time inside a step and the end of the refractory period are resolved
-// continuously, so the firing rate does not carry the O(dt) error of counting whole steps.
+// Integration is exact between steps for delta, exponential- and alpha-current synapses (V
+// relaxes to V_inf = E_L + R I_e with factor exp(-dt/tau_m); each synaptic current adds its
+// exact propagator (Rotter & Diesmann 1999), including tau_syn == tau_m); the white-noise current
+// is integrated exactly as an Ornstein-Uhlenbeck process whose free stationary SD is noise_sigma.
+// With conductance synapses the step uses the exact step-mean conductance in an exponential
+// integrator (second order). The threshold crossing time inside a step and the end of the
+// refractory period are resolved continuously, so the firing rate does not carry the O(dt) error of
+// counting whole steps.
 
 #include <cstdint>
 #include <span>
@@ -55,11 +56,12 @@ class LifPopulation {
  private:
   // One step of neuron i, given its old V and the deterministic trajectory's parameters.
   double crossing_fraction(std::size_t i, double v_old, double v_inf) const;
-  double current_response(std::size_t i, double h) const;
+  // V response over h to the current ports' state `offset` ms into the step.
+  double current_response(std::size_t i, double offset, double h) const;
 
   std::vector<Gid> gid_;
   SynapsePorts ports_;
-  std::vector<std::size_t> current_ports_;  // exp_current ports (exact propagators)
+  std::vector<std::size_t> current_ports_;  // exp_current, alpha_current ports (exact)
   std::vector<double> c_m_;                 // [pF]
   double dt_;
   std::uint64_t seed_;
@@ -78,7 +80,8 @@ class LifPopulation {
   std::vector<double> v_m_;          // [mV]
   std::vector<double> refractory_;   // [steps] left in the refractory period, fractional
   std::vector<double> spare_noise_;  // the standard normal of the next (odd) step
-  std::vector<std::vector<double>> current_step_;  // [current port][i] propagator over dt
+  std::vector<std::vector<double>> current_step_;  // [current port][i] propagator of I over dt
+  std::vector<std::vector<double>> rising_step_;   // [current port][i] of alpha's y (0: exp)
 };
 
 }  // namespace myelin

@@ -7,6 +7,7 @@ namespace myelin {
 namespace {
 SynapseKind kind_of(const std::string& synapse) {
   if (synapse == "exp_current") return SynapseKind::exp_current;
+  if (synapse == "alpha_current") return SynapseKind::alpha_current;
   if (synapse == "exp_conductance") return SynapseKind::exp_conductance;
   if (synapse == "alpha_conductance") return SynapseKind::alpha_conductance;
   return SynapseKind::delta;

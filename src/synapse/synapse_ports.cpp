@@ -21,7 +21,7 @@ SynapsePorts::SynapsePorts(std::vector<PortSpec> specs, std::size_t n_neurons, d
     any_conductance_ = any_conductance_ || is_conductance(s.kind);
     any_state_ = any_state_ || s.kind != SynapseKind::delta;
     state_.emplace_back(s.kind == SynapseKind::delta ? 0 : n_neurons, 0.0);
-    aux_.emplace_back(s.kind == SynapseKind::alpha_conductance ? n_neurons : 0, 0.0);
+    aux_.emplace_back(is_alpha(s.kind) ? n_neurons : 0, 0.0);
   }
 }
 

@@ -8,6 +8,9 @@
 //
 //   delta              V_m jumps by w [mV]                                  (no state)
 //   exp_current        I += w [pA];  dI/dt = -I / tau_syn
+//   alpha_current      y += w e / tau_syn;  dy/dt = -y / tau_syn,  dI/dt = y - I / tau_syn
+//                      (I(t) = w (e / tau) t e^(-t/tau): peak w [pA] at t = tau_syn, NEST
+//                      iaf_psc_alpha)
 //   exp_conductance    g += w [nS];  dg/dt = -g / tau_syn;  I = g (E_rev - V)
 //   alpha_conductance  y += w e / tau_syn;  dy/dt = -y / tau_syn,  dg/dt = y - g / tau_syn
 //                      (g(t) = w (t / tau) e^(1 - t/tau): peak w at t = tau_syn, as in NEST)
@@ -22,7 +25,7 @@
 
 namespace myelin {
 
-enum class SynapseKind { delta, exp_current, exp_conductance, alpha_conductance };
+enum class SynapseKind { delta, exp_current, alpha_current, exp_conductance, alpha_conductance };
 
 struct PortSpec {
   SynapseKind kind = SynapseKind::delta;
@@ -34,6 +37,13 @@ struct PortSpec {
 
 inline bool is_conductance(SynapseKind k) {
   return k == SynapseKind::exp_conductance || k == SynapseKind::alpha_conductance;
+}
+inline bool is_current(SynapseKind k) {
+  return k == SynapseKind::exp_current || k == SynapseKind::alpha_current;
+}
+// Kinds with a second state variable y (the alpha function's rising part).
+inline bool is_alpha(SynapseKind k) {
+  return k == SynapseKind::alpha_current || k == SynapseKind::alpha_conductance;
 }
 
 // Step means of the synaptic drive of one neuron over the coming step.
@@ -72,6 +82,9 @@ class SynapsePorts {
         case SynapseKind::exp_current:
           d.current += p.mean * state_[q][i];
           break;
+        case SynapseKind::alpha_current:
+          d.current += p.mean * state_[q][i] + p.mean_from_y * aux_[q][i];
+          break;
         case SynapseKind::exp_conductance: {
           const double g = p.mean * state_[q][i];
           d.conductance += g;
@@ -101,6 +114,7 @@ class SynapsePorts {
         case SynapseKind::exp_conductance:
           state_[q][i] = state_[q][i] * p.decay + w;
           break;
+        case SynapseKind::alpha_current:
         case SynapseKind::alpha_conductance: {
           const double y = aux_[q][i];
           state_[q][i] = (state_[q][i] + p.dt * y) * p.decay;
@@ -113,6 +127,8 @@ class SynapsePorts {
 
   // State of port q for neuron i: I [pA] or g [nS].
   double value(std::size_t q, std::size_t i) const { return state_[q][i]; }
+  // The rising variable y of an alpha port [pA/ms or nS/ms]; 0 for the other kinds.
+  double rising(std::size_t q, std::size_t i) const { return aux_[q].empty() ? 0.0 : aux_[q][i]; }
   // Recordable totals over the ports: "I_syn" (current ports, pA), "g_syn" (conductance, nS).
   double total(bool conductance, std::size_t i) const {
     double sum = 0.0;
@@ -127,7 +143,7 @@ class SynapsePorts {
     double dt = 0.0;
     double decay = 1.0;        // exp(-dt / tau)
     double mean = 0.0;         // mean over the step of exp(-t / tau)
-    double mean_from_y = 0.0;  // alpha: mean over the step of t exp(-t / tau)
+    double mean_from_y = 0.0;  // alpha: mean over the step of t exp(-t / tau) [ms]
     double alpha_scale = 0.0;  // alpha: e / tau
   };
 

@@ -224,6 +224,12 @@ TEST(ModelConfig, MissingSynapseKeysAndMisplacedOnes) {
             std::string::npos);
   EXPECT_NE(error_of("projection.ab.synapse=\"delta\"").find("not used by synapse"),
             std::string::npos);
+  EXPECT_NE(error_of("projection.ab.synapse=\"alpha_current\"")
+                .find("projection.ab.E_rev = 0: not used by synapse \"alpha_current\""),
+            std::string::npos)
+      << error_of("projection.ab.synapse=\"alpha_current\"");
+  EXPECT_NE(error_of("projection.ab.synapse=\"alpha_curent\"").find("unknown synapse"),
+            std::string::npos);
 }
 
 TEST(ModelConfig, PresetsNernstAndTemperature) {
