@@ -34,6 +34,14 @@ struct SimulationConfig {
   double temperature = 6.3;  // [degC] for q10 factors and Nernst potentials
 };
 
+// A constant current over a window of steps [first, last) ([input.NAME] type = "dc"); the
+// model adds it to I_e.
+struct DcWindow {
+  double amplitude = 0.0;  // [pA] (izhikevich: the model's mV/ms)
+  Step first = 0;          // first step it acts in
+  Step last = 0;           // first step it no longer acts in
+};
+
 struct PopulationConfig {
   std::string name;
   std::string model;  // "lif", "hh", "traub_miles", "izhikevich", "spike_source"
@@ -43,6 +51,7 @@ struct PopulationConfig {
   // spike_source: spike steps (the step whose end is the spike time), ascending; one list per
   // neuron, or a single list every neuron shares.
   std::vector<std::vector<Step>> spike_steps;
+  std::vector<DcWindow> dc;  // dc inputs onto this population, in the order of their names
 };
 
 enum class ConnectionRule { small_world, fixed_probability, one_to_one, all_to_all };
@@ -77,6 +86,22 @@ struct ProjectionConfig {
   ParamValue weight = ParamValue::constant(0.0);  // [mV] delta, [pA] current, [nS] conductance
   ParamValue delay = ParamValue::constant(1.0);   // [ms], >= dt
   std::optional<StdpParams> plasticity;
+};
+
+// [input.NAME] type = "poisson": every neuron of `target` receives its own Poisson spike train
+// of `rate`, each spike of `weight` into the receptor port of (synapse, tau_syn, E_rev), in
+// the steps [first_step, last_step). Drawn on the target's rank from Philox keyed by
+// (seed, input, neuron, step): nothing travels between ranks.
+struct PoissonInputConfig {
+  std::string name;
+  std::string target;
+  double rate = 0.0;              // [Hz] per neuron (N pooled sources of r: N * r)
+  double weight = 0.0;            // [mV] delta, [pA] current, [nS] conductance
+  std::string synapse = "delta";  // as in a projection
+  double tau_syn = 0.0;           // [ms]
+  double e_rev = 0.0;             // [mV]
+  Step first_step = 0;
+  Step last_step = 0;
 };
 
 struct TraceConfig {
@@ -122,8 +147,10 @@ struct Config {
   std::string text;                    // the config file as given
   std::vector<std::string> overrides;  // the --set KEY=VALUE arguments, in order
   SimulationConfig simulation;
-  std::vector<PopulationConfig> populations;  // sorted by name: this fixes the gid layout
-  std::vector<ProjectionConfig> projections;  // sorted by name
+  std::vector<PopulationConfig> populations;       // sorted by name: this fixes the gid layout
+  std::vector<ProjectionConfig> projections;       // sorted by name
+  std::vector<PoissonInputConfig> poisson_inputs;  // sorted by name ([input.NAME], dc in
+                                                   // PopulationConfig::dc)
   OutputConfig output;
   PartitionConfig partition;
   double progress_interval = 1.0;  // [s] of wall time between progress lines

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/input_parser.hpp"
 #include "config/overrides.hpp"
 #include "config/param_draw.hpp"
 #include "config/plasticity_parser.hpp"
@@ -282,6 +283,13 @@ Config parse_config(std::string_view text, const std::vector<std::string>& overr
         const toml::table* t = pr.table(n);
         config.projections.push_back(
             read_projection(n, TableReader(*t, "projection." + n), config));
+      }
+    }
+    if (const toml::table* inputs = top.table("input")) {
+      TableReader ir(*inputs, "input");
+      for (const auto& [name, node] : *inputs) {
+        const std::string n(name.str());
+        read_input(n, TableReader(*ir.table(n), "input." + n), config);
       }
     }
     if (const toml::table* out = top.table("output")) {

@@ -21,6 +21,7 @@ enum class Stream : std::uint32_t {
   graph = 3,      // generator-specific identity of an edge decision
   synapse = 4,    // (projection hash, synapse index) for weights and delays
   initial = 5,    // initial state values
+  poisson = 6,    // Poisson input counts; the upper 24 bits carry attempt and step (poisson.hpp)
 };
 
 using Words = std::array<std::uint32_t, 4>;

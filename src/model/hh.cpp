@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/random.hpp"
+#include "model/dc_input.hpp"
 #include "model/neuron_params.hpp"
 
 namespace myelin {
@@ -76,6 +77,7 @@ ConductanceNeuronPopulation<Rates>::ConductanceNeuronPopulation(const Population
                                                                 Gid first_gid,
                                                                 const ModelContext& context)
     : gid_(gids.begin(), gids.end()),
+      dc_(config.dc),
       ports_(context.ports_or_delta(), gids.size(), context.dt),
       dt_(context.dt),
       seed_(context.seed),
@@ -117,8 +119,9 @@ void ConductanceNeuronPopulation<Rates>::update(std::size_t begin, std::size_t e
                                                 std::span<const double> input,
                                                 std::vector<Spike>& spikes, Health& health) {
   bool bad = false;
+  const double dc = dc_.empty() ? 0.0 : dc_current(dc_, step);
   for (std::size_t i = begin; i < end; ++i) {
-    double current = i_e_[i];
+    double current = i_e_[i] + dc;
     if (any_noise_) current += noise_step_[i] * rng::step_normal(seed_, gid_[i], step);
     const SynapticDrive d = ports_.mean_drive(i);
     const double m = m_[i], h = h_[i], n = n_[i];

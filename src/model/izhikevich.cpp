@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/random.hpp"
+#include "model/dc_input.hpp"
 #include "model/neuron_params.hpp"
 
 namespace myelin {
@@ -63,6 +64,7 @@ IzhikevichPopulation::IzhikevichPopulation(const PopulationConfig& config,
                                            std::span<const Gid> gids, Gid first_gid,
                                            const ModelContext& context)
     : gid_(gids.begin(), gids.end()),
+      dc_(config.dc),
       ports_(context.ports_or_delta(), gids.size(), context.dt),
       dt_(context.dt),
       seed_(context.seed),
@@ -93,8 +95,9 @@ void IzhikevichPopulation::update(std::size_t begin, std::size_t end, Step step,
                                   Health& health) {
   const double half = 0.5 * dt_;
   bool bad = false;
+  const double dc = dc_.empty() ? 0.0 : dc_current(dc_, step);
   for (std::size_t i = begin; i < end; ++i) {
-    double current = i_e_[i];
+    double current = i_e_[i] + dc;
     if (any_noise_) current += noise_step_[i] * rng::step_normal(seed_, gid_[i], step);
     double v = v_m_[i];
     double u = u_m_[i];

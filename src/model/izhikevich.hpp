@@ -46,6 +46,7 @@ class IzhikevichPopulation {
 
  private:
   std::vector<Gid> gid_;
+  std::vector<DcWindow> dc_;  // [input.NAME] type = "dc" onto this population
   SynapsePorts ports_;
   double dt_;
   std::uint64_t seed_;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/random.hpp"
+#include "model/dc_input.hpp"
 #include "model/neuron_params.hpp"
 #include "myelin/errors.hpp"
 
@@ -98,6 +99,7 @@ double rising_propagator(double h, double tau_m, double tau_s, double c_m) {
 LifPopulation::LifPopulation(const PopulationConfig& config, std::span<const Gid> gids,
                              Gid first_gid, const ModelContext& context)
     : gid_(gids.begin(), gids.end()),
+      dc_(config.dc),
       ports_(context.ports_or_delta(), gids.size(), context.dt),
       dt_(context.dt),
       seed_(context.seed),
@@ -196,6 +198,7 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
   const bool conductance = ports_.any_conductance();
   const bool currents = !current_ports_.empty();
   bool bad = false;
+  const double dc = dc_.empty() ? 0.0 : dc_current(dc_, step);  // [pA]
   for (std::size_t i = begin; i < end; ++i) {
     double xi = 0.0;
     if (any_noise_) {
@@ -209,7 +212,8 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
       }
     }
     const double jump = ports_.delta_input(i, input);
-    double v_inf = v_inf_[i];
+    const double v_drive = dc == 0.0 ? v_inf_[i] : v_inf_[i] + tau_m_[i] * dc / c_m_[i];
+    double v_inf = v_drive;
     double decay = decay_[i];
     double tau = tau_m_[i];
     double synaptic = 0.0;  // exact response to the current synapses over the step
@@ -218,7 +222,7 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
       const SynapticDrive d = ports_.mean_drive(i);
       const double g_l = c_m_[i] / tau_m_[i];
       const double g = g_l + d.conductance;
-      v_inf = (g_l * v_inf_[i] + d.current + d.g_e_rev) / g;
+      v_inf = (g_l * v_drive + d.current + d.g_e_rev) / g;
       tau = c_m_[i] / g;
       decay = std::exp(-dt_ / tau);
     } else if (currents) {

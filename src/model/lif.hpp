@@ -60,6 +60,7 @@ class LifPopulation {
   double current_response(std::size_t i, double offset, double h) const;
 
   std::vector<Gid> gid_;
+  std::vector<DcWindow> dc_;  // [input.NAME] type = "dc" onto this population
   SynapsePorts ports_;
   std::vector<std::size_t> current_ports_;  // exp_current, alpha_current ports (exact)
   std::vector<double> c_m_;                 // [pF]

@@ -81,6 +81,7 @@ Simulation::Simulation(const Config& config, Communicator& comm, int threads)
       threads_(threads),
       network_(build_local_network(config, comm.rank(), comm.size(), threads)),
       populations_(make_populations(config, network_)),
+      inputs_(make_external_inputs(config, network_.local_gids)),
       ring_(network_.n_channels, network_.max_delay + network_.min_delay),
       stdp_kernels_(make_kernels(network_, config.simulation.dt)),
       recorder_(config, network_),
@@ -187,6 +188,8 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
               slot.subspan(network_.channel_offset[p], n_ports * n_local);
           Health& h = thread_health[t];
           const bool was_failed = h.failed;
+          if (!inputs_[p].empty())
+            inputs_[p].add(range.begin - offset, range.end - offset, step, input);
           std::visit(
               [&](auto& pop) {
                 pop.update(range.begin - offset, range.end - offset, step, input, thread_spikes[t],

@@ -14,6 +14,7 @@
 #include "plasticity/weight_recorder.hpp"
 #include "sim/phase_times.hpp"
 #include "sim/recorder.hpp"
+#include "synapse/external_input.hpp"
 #include "synapse/ring_buffer.hpp"
 
 namespace myelin {
@@ -66,6 +67,7 @@ class Simulation {
   int threads_;
   LocalNetwork network_;
   std::vector<Population> populations_;
+  std::vector<ExternalInput> inputs_;  // [population] Poisson drive, drawn where neurons live
   RingBuffer ring_;
   std::vector<StdpKernel> stdp_kernels_;      // [plastic projection]
   std::vector<ThreadPlasticity> plasticity_;  // [thread]

@@ -1,8 +1,8 @@
 #pragma once
 
 // Which receptor port of its target population each projection feeds: one port per distinct
-// (synapse kind, tau_syn, E_rev), in the order projections first use them (config order), so
-// projections with the same kinetics share one state variable.
+// (synapse kind, tau_syn, E_rev), in the order projections, then Poisson inputs, first use them
+// (config order), so projections and inputs with the same kinetics share one state variable.
 
 #include <cstdint>
 #include <vector>
@@ -15,6 +15,7 @@ namespace myelin {
 struct ReceptorPorts {
   std::vector<std::vector<PortSpec>> of_population;  // [population], config order
   std::vector<std::uint32_t> of_projection;          // [projection] port index in its target
+  std::vector<std::uint32_t> of_poisson_input;       // [poisson input] port index in its target
 };
 
 ReceptorPorts receptor_ports(const Config& config);
