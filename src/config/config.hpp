@@ -57,13 +57,17 @@ struct PopulationConfig {
 enum class ConnectionRule { small_world, fixed_probability, one_to_one, all_to_all };
 
 // Pair-based STDP with exponential traces (projection `plasticity = { ... }`).
-enum class StdpRule { additive, multiplicative };
+// power_law: NEST stdp_pl_synapse_hom (Morrison, Aertsen & Diesmann 2007).
+enum class StdpRule { additive, multiplicative, power_law };
 enum class StdpPairing { all_to_all, nearest };
 struct StdpParams {
   StdpRule rule = StdpRule::additive;  // hard bounds / soft bounds (w_max - w, w - w_min)
   StdpPairing pairing = StdpPairing::all_to_all;  // or nearest spike (symmetric)
   double A_plus = 0.01;  // weight units (additive) or dimensionless (multiplicative)
   double A_minus = 0.0105;
+  double lambda = 0.0;      // power_law: learning rate, dw+ = lambda w^mu x
+  double alpha = 0.0;       // power_law: asymmetry, dw- = -lambda alpha w y
+  double mu = 0.0;          // power_law: exponent of the weight dependence of potentiation
   double tau_plus = 16.8;   // [ms]
   double tau_minus = 33.7;  // [ms]
   double w_min = 0.0;

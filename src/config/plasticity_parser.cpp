@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 namespace myelin {
 
@@ -18,9 +20,11 @@ StdpParams read_plasticity(TableReader r, const ProjectionConfig& projection, do
       s.rule = StdpRule::additive;
     else if (*v == "multiplicative")
       s.rule = StdpRule::multiplicative;
+    else if (*v == "power_law")
+      s.rule = StdpRule::power_law;
     else
       throw input_error(r.key("rule"), "\"" + *v + "\"",
-                        "unknown weight dependence (known: additive, multiplicative)");
+                        "unknown weight dependence (known: additive, multiplicative, power_law)");
   }
   if (auto v = r.string("pairing")) {
     if (*v == "all_to_all")
@@ -31,10 +35,27 @@ StdpParams read_plasticity(TableReader r, const ProjectionConfig& projection, do
       throw input_error(r.key("pairing"), "\"" + *v + "\"",
                         "unknown pairing (known: all_to_all, nearest)");
   }
-  if (auto v = r.number("A_plus")) s.A_plus = *v;
-  if (auto v = r.number("A_minus")) s.A_minus = *v;
-  require_range(r.key("A_plus"), s.A_plus, 0.0, false, inf, "");
-  require_range(r.key("A_minus"), s.A_minus, 0.0, false, inf, "");
+  const bool power = s.rule == StdpRule::power_law;
+  const std::string rule_name = power ? "power_law" : r.string("rule").value_or("additive");
+  const std::vector<std::string> unused = power ? std::vector<std::string>{"A_plus", "A_minus"}
+                                                : std::vector<std::string>{"lambda", "alpha", "mu"};
+  for (const std::string& k : unused)
+    if (r.has(k))
+      throw input_error(r.key(k), describe(*r.node(k)), "not used by rule \"" + rule_name + "\"");
+  if (power) {
+    // NEST stdp_pl_synapse_hom: dw+ = lambda w^mu K+, dw- = -lambda alpha w K-.
+    s.lambda = required(r.number("lambda"), r, "lambda");
+    s.alpha = required(r.number("alpha"), r, "alpha");
+    s.mu = required(r.number("mu"), r, "mu");
+    require_range(r.key("lambda"), s.lambda, 0.0, false, inf, "");
+    require_range(r.key("alpha"), s.alpha, 0.0, false, inf, "");
+    require_range(r.key("mu"), s.mu, 0.0, false, 1.0, "");
+  } else {
+    if (auto v = r.number("A_plus")) s.A_plus = *v;
+    if (auto v = r.number("A_minus")) s.A_minus = *v;
+    require_range(r.key("A_plus"), s.A_plus, 0.0, false, inf, "");
+    require_range(r.key("A_minus"), s.A_minus, 0.0, false, inf, "");
+  }
   if (auto v = r.number("tau_plus")) s.tau_plus = *v;
   if (auto v = r.number("tau_minus")) s.tau_minus = *v;
   require_range(r.key("tau_plus"), s.tau_plus, 0.0, true, inf, "ms");
@@ -46,6 +67,9 @@ StdpParams read_plasticity(TableReader r, const ProjectionConfig& projection, do
       projection.synapse == "exp_conductance" || projection.synapse == "alpha_conductance";
   if (conductance && s.w_min < 0.0)
     throw input_error(r.key("w_min"), std::to_string(s.w_min), "a conductance must be >= 0 [nS]");
+  if (power && s.w_min < 0.0)
+    throw input_error(r.key("w_min"), std::to_string(s.w_min),
+                      "power_law weights are >= 0 (w^mu); the depression floor is w_min");
   // Initial weights inside the bounds: a weight outside would be clipped at its first update.
   const ParamValue& w = projection.weight;
   const std::string weight_key = "projection." + projection.name + ".weight";

@@ -19,11 +19,14 @@ namespace myelin {
 
 inline constexpr Step never = std::numeric_limits<Step>::min() / 4;
 
+// Weight dependence: additive (hard bounds), multiplicative (soft bounds), or the power law of
+// NEST's stdp_pl_synapse_hom (Morrison et al. 2007): dw+ = lambda w^mu x, dw- = -lambda alpha w y.
 struct StdpKernel {
-  bool multiplicative = false;
+  StdpRule rule = StdpRule::additive;
   bool all_to_all = true;
-  double A_plus = 0.0;
-  double A_minus = 0.0;
+  double A_plus = 0.0;          // power_law: lambda
+  double A_minus = 0.0;         // power_law: lambda alpha
+  double mu = 0.0;              // power_law exponent
   double plus_per_step = 0.0;   // dt / tau_plus
   double minus_per_step = 0.0;  // dt / tau_minus
   double w_min = 0.0;
@@ -31,10 +34,12 @@ struct StdpKernel {
   Step dendritic = 0;  // [steps]
 
   static StdpKernel from(const StdpParams& p, double dt, Step dendritic_steps) {
-    return {p.rule == StdpRule::multiplicative,
+    const bool power = p.rule == StdpRule::power_law;
+    return {p.rule,
             p.pairing == StdpPairing::all_to_all,
-            p.A_plus,
-            p.A_minus,
+            power ? p.lambda : p.A_plus,
+            power ? p.lambda * p.alpha : p.A_minus,
+            power ? p.mu : 0.0,
             dt / p.tau_plus,
             dt / p.tau_minus,
             p.w_min,
@@ -43,11 +48,15 @@ struct StdpKernel {
   }
 
   double potentiate(double w, double x) const {
-    const double f = multiplicative ? w_max - w : 1.0;
+    const double f = rule == StdpRule::additive         ? 1.0
+                     : rule == StdpRule::multiplicative ? w_max - w
+                                                        : std::pow(w, mu);
     return std::clamp(w + A_plus * f * x, w_min, w_max);
   }
   double depress(double w, double y) const {
-    const double f = multiplicative ? w - w_min : 1.0;
+    const double f = rule == StdpRule::additive         ? 1.0
+                     : rule == StdpRule::multiplicative ? w - w_min
+                                                        : w;
     return std::clamp(w - A_minus * f * y, w_min, w_max);
   }
 };

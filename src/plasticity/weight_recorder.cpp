@@ -26,10 +26,14 @@ WeightRecorder::WeightRecorder(const Config& config, const LocalNetwork& network
     o.projection = pp.name;
     o.source_population = pp.source_population;
     o.target_population = pp.target_population;
-    o.rule = pp.params.rule == StdpRule::additive ? "additive" : "multiplicative";
+    o.rule = pp.params.rule == StdpRule::additive         ? "additive"
+             : pp.params.rule == StdpRule::multiplicative ? "multiplicative"
+                                                          : "power_law";
     o.pairing = pp.params.pairing == StdpPairing::all_to_all ? "all_to_all" : "nearest";
-    o.A_plus = pp.params.A_plus;
-    o.A_minus = pp.params.A_minus;
+    // power_law: the amplitudes of facilitation and depression, lambda and lambda alpha.
+    const bool power = pp.params.rule == StdpRule::power_law;
+    o.A_plus = power ? pp.params.lambda : pp.params.A_plus;
+    o.A_minus = power ? pp.params.lambda * pp.params.alpha : pp.params.A_minus;
     o.tau_plus = pp.params.tau_plus;
     o.tau_minus = pp.params.tau_minus;
     o.w_min = pp.params.w_min;

@@ -9,7 +9,7 @@ one_to_one by a plastic delta synapse; pair i has Δt_i = -100 + 5 i ms between 
 and the pre spike's arrivals at the synapse, and every pre neuron fires a probe spike 2 s later so
 that potentiation is applied (weights change only when a pre spike arrives). `check` compares
 every final weight with the closed form Δw = A+ f+(w0) exp(-Δt/τ+) (Δt >= 0) or
--A- f-(w0) exp(Δt/τ-) (Δt < 0); the probe's own depression, exp(-2000/τ-), is far below the
+-A- f-(w0) exp(Δt/τ-) (Δt < 0) (power_law: λ w0^μ exp(-Δt/τ+) and -λ α w0 exp(Δt/τ-)); the probe's own depression, exp(-2000/τ-), is far below the
 tolerance. Exit 0 when every weight is within 1e-12, else 1.
 """
 import argparse
@@ -23,12 +23,16 @@ LAGS = [-100.0 + 5.0 * i for i in range(41)]
 T_PRE = 200.0
 T_PROBE = 2200.0
 W0, A_PLUS, A_MINUS, TAU_PLUS, TAU_MINUS = 0.5, 0.01, 0.012, 16.8, 33.7
+# power_law (NEST stdp_pl_synapse_hom): dw+ = lambda w^mu x, dw- = -lambda alpha w y.
+LAMBDA, ALPHA, MU = 0.02, 1.05, 0.4
 
 
 def write(path, rule, pairing, delay, dendritic):
     arrival = T_PRE + delay - dendritic
     post = [round(arrival + lag - dendritic, 1) for lag in LAGS]
     pre = [[T_PRE, T_PROBE]] * len(LAGS)
+    amplitudes = (f"lambda = {LAMBDA}, alpha = {ALPHA}, mu = {MU}" if rule == "power_law"
+                  else f"A_plus = {A_PLUS}, A_minus = {A_MINUS}")
     with open(path, "w") as f:
         f.write(f"""[simulation]
 dt = 0.1
@@ -52,14 +56,16 @@ rule = "one_to_one"
 synapse = "delta"
 weight = {W0}
 delay = {delay}
-plasticity = {{ rule = "{rule}", pairing = "{pairing}", A_plus = {A_PLUS}, A_minus = {A_MINUS}, tau_plus = {TAU_PLUS}, tau_minus = {TAU_MINUS}, w_min = 0.0, w_max = 1.0, dendritic_delay = {dendritic} }}
+plasticity = {{ rule = "{rule}", pairing = "{pairing}", {amplitudes}, tau_plus = {TAU_PLUS}, tau_minus = {TAU_MINUS}, w_min = 0.0, w_max = 1.0, dendritic_delay = {dendritic} }}
 """)
 
 
 def check(path):
     with h5py.File(path, "r") as f:
         g = f["weights/stdp"]
-        multiplicative = g.attrs["rule"] == "multiplicative"
+        rule = g.attrs["rule"]
+        rule = rule.decode() if isinstance(rule, bytes) else str(rule)
+        multiplicative = rule == "multiplicative"
         order = np.argsort(g["target"][()])  # columns are in (target, source) order already
         final = g["weight"][-1][order]
         # The spikes really were where the protocol put them.
@@ -67,7 +73,10 @@ def check(path):
         assert len(f["spikes/post/timestamps"]) == len(LAGS)
     worst = 0.0
     for i, lag in enumerate(LAGS):
-        if lag >= 0:
+        if rule == "power_law":
+            expected = (W0 + LAMBDA * W0**MU * math.exp(-lag / TAU_PLUS) if lag >= 0
+                        else W0 - LAMBDA * ALPHA * W0 * math.exp(lag / TAU_MINUS))
+        elif lag >= 0:
             expected = W0 + A_PLUS * ((1.0 - W0) if multiplicative else 1.0) * math.exp(-lag / TAU_PLUS)
         else:
             expected = W0 - A_MINUS * (W0 if multiplicative else 1.0) * math.exp(lag / TAU_MINUS)

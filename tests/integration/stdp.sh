@@ -69,7 +69,8 @@ echo "ok: identical /weights and /spikes at 1x1, 2x1, 1x2, 4x1"
 # +100 ms at the synapse, every weight against the closed form, four rule/pairing/delay splits.
 window="$SOURCE_DIR/tests/data/stdp_window.py"
 for variant in "additive all_to_all 1.0 0.0 1" "multiplicative nearest 2.0 1.0 2" \
-  "additive nearest 1.0 1.0 1" "multiplicative all_to_all 3.0 0.0 2"; do
+  "additive nearest 1.0 1.0 1" "multiplicative all_to_all 3.0 0.0 2" \
+  "power_law all_to_all 1.5 0.0 1" "power_law nearest 2.0 1.0 2"; do
   read -r rule pairing delay dendritic ranks <<<"$variant"
   /usr/bin/python3 "$window" write "$WORK/window.toml" --rule "$rule" --pairing "$pairing" \
     --delay "$delay" --dendritic "$dendritic"

@@ -1,4 +1,4 @@
-// STDP: the pair window through the real queue/history path, for both weight dependences and
+// STDP: the pair window through the real queue/history path, for every weight dependence and
 // both pairings, with axonal and dendritic delays; bounds; pairing differences on bursts.
 
 #include <gtest/gtest.h>
@@ -6,6 +6,8 @@
 #include <cmath>
 #include <vector>
 
+#include "config/config_parser.hpp"
+#include "myelin/errors.hpp"
 #include "plasticity/thread_plasticity.hpp"
 
 namespace myelin {
@@ -139,6 +141,122 @@ TEST(Stdp, HardBoundsClipSoftBoundsApproach) {
   const double w = run_protocol(p, pre, post, 8000);
   EXPECT_GT(w, 0.9);
   EXPECT_LT(w, 1.0);  // soft bound: approaches w_max, never reaches it
+}
+
+}  // namespace
+}  // namespace myelin
+
+namespace myelin {
+namespace {
+
+StdpParams power_law(StdpPairing pairing, double lambda, double alpha, double mu) {
+  StdpParams p;
+  p.rule = StdpRule::power_law;
+  p.pairing = pairing;
+  p.lambda = lambda;
+  p.alpha = alpha;
+  p.mu = mu;
+  p.tau_plus = 15.0;
+  p.tau_minus = 30.0;
+  p.w_min = 0.0;
+  p.w_max = 1000.0;
+  return p;
+}
+
+// NEST stdp_pl_synapse_hom (Morrison et al. 2007): a single pair changes w0 by
+// lambda w0^mu e^(-dt/tau+) (pre before post) or -lambda alpha w0 e^(dt/tau-) (post before pre).
+// Weights in pA, as in the hpc_benchmark (w0 = 45.61 pA, lambda 0.1, alpha 0.0513, mu 0.4).
+TEST(StdpPowerLaw, PairWindowMatchesTheClosedForm) {
+  for (const auto pairing : {StdpPairing::all_to_all, StdpPairing::nearest})
+    for (const auto& [delay, dendritic] : {std::pair<Step, Step>{15, 0}, {20, 20}, {30, 10}}) {
+      Protocol p{power_law(pairing, 0.1, 0.0513, 0.4), delay, dendritic, 45.61};
+      const Step pre = 2000;
+      const Step arrival = pre + delay - dendritic;
+      for (Step lag = -1000; lag <= 1000; lag += (lag > -5 && lag < 5) ? 1 : 50) {
+        const Step post = arrival + lag - dendritic;
+        const Step probe = pre + 20000;
+        const double w = run_protocol(p, {pre, probe}, {post}, probe + delay);
+        const double t = static_cast<double>(lag) * dt;
+        const double expected = lag >= 0 ? 45.61 + 0.1 * std::pow(45.61, 0.4) * std::exp(-t / 15.0)
+                                         : 45.61 - 0.1 * 0.0513 * 45.61 * std::exp(t / 30.0);
+        EXPECT_NEAR(w, expected, 1e-12 * 45.61)
+            << "pairing " << static_cast<int>(pairing) << " delay " << delay << " dendritic "
+            << dendritic << " lag " << lag;
+      }
+    }
+}
+
+TEST(StdpPowerLaw, SuccessiveUpdatesUseTheCurrentWeightAndDepressionStopsAtZero) {
+  // Two post spikes 4 ms and 9 ms after one pre arrival: facilitation twice, each with the
+  // weight the previous one left (w^mu is not additive).
+  Protocol p{power_law(StdpPairing::all_to_all, 0.5, 1.0, 0.4), 10, 0, 2.0};
+  const double w = run_protocol(p, {1000, 30000}, {1000 + 10 + 40, 1000 + 10 + 90}, 30100);
+  double expected = 2.0 + 0.5 * std::pow(2.0, 0.4) * std::exp(-4.0 / 15.0);
+  expected += 0.5 * std::pow(expected, 0.4) * std::exp(-9.0 / 15.0);
+  EXPECT_NEAR(w, expected, 1e-12);
+  // Depression is multiplicative (w (1 - lambda alpha y)): with lambda alpha y > 1 it would go
+  // negative; NEST floors it at 0, and so does w_min = 0.
+  Protocol q{power_law(StdpPairing::all_to_all, 1.0, 5.0, 0.4), 10, 0, 2.0};
+  EXPECT_EQ(run_protocol(q, {1100}, {1000}, 1200), 0.0);
+  // A zero weight stays zero under facilitation (0^mu = 0), as in NEST.
+  q.w0 = 0.0;
+  EXPECT_EQ(run_protocol(q, {1000, 30000}, {1050}, 30100), 0.0);
+}
+
+}  // namespace
+}  // namespace myelin
+
+namespace myelin {
+namespace {
+
+const char* power_law_config = R"(
+[population.a]
+model = "lif"
+size = 10
+[projection.aa]
+source = "a"
+target = "a"
+rule = "fixed_probability"
+p = 0.5
+synapse = "exp_current"
+tau_syn = 2.0
+weight = 45.61
+delay = 1.5
+plasticity = { rule = "power_law", lambda = 0.1, alpha = 0.0513, mu = 0.4, tau_plus = 15.0, tau_minus = 30.0, w_max = 1000.0 }
+)";
+
+std::string power_law_error(const std::string& set) {
+  try {
+    parse_config(power_law_config, {set});
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(StdpPowerLaw, ConfigReadsAndRejectsMisplacedKeys) {
+  const Config c = parse_config(power_law_config, {});
+  const StdpParams& s = *c.projections[0].plasticity;
+  EXPECT_EQ(s.rule, StdpRule::power_law);
+  EXPECT_EQ(s.lambda, 0.1);
+  EXPECT_EQ(s.alpha, 0.0513);
+  EXPECT_EQ(s.mu, 0.4);
+  const StdpKernel k = StdpKernel::from(s, 0.1, 0);
+  EXPECT_EQ(k.A_plus, 0.1);
+  EXPECT_DOUBLE_EQ(k.A_minus, 0.1 * 0.0513);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"projection.aa.plasticity.A_plus=0.01",
+       "projection.aa.plasticity.A_plus = 0.01: not used by rule \"power_law\""},
+      {"projection.aa.plasticity.mu=1.5", "projection.aa.plasticity.mu = 1.5: must be <= 1"},
+      {"projection.aa.plasticity.lambda=-1", "projection.aa.plasticity.lambda = -1: must be >= 0"},
+      {"projection.aa.plasticity.w_min=-5", "power_law weights are >= 0"},
+      {"projection.aa.plasticity.rule=\"additive\"",
+       "projection.aa.plasticity.lambda = 0.1: not used by rule \"additive\""},
+      {"projection.aa.plasticity.rule=\"powerlaw\"", "known: additive, multiplicative, power_law"},
+  };
+  for (const auto& [set, expected] : cases)
+    EXPECT_NE(power_law_error(set).find(expected), std::string::npos)
+        << set << " -> " << power_law_error(set);
 }
 
 }  // namespace
