@@ -4,6 +4,7 @@
 // every value here has passed its range check, so the rest of the code trusts it.
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,15 +15,27 @@
 namespace myelin {
 
 // A number, or a distribution drawn per neuron (neuron parameters) or per synapse
-// (weights, delays) from counter-based random numbers.
+// (weights, delays) from counter-based random numbers. A normal may be bounded: values outside
+// [min, max] are redrawn (NEST's redraw), so it is the normal truncated to [min, max].
 struct ParamValue {
   enum class Kind { constant, uniform, normal };
   Kind kind = Kind::constant;
-  double a = 0.0;  // the constant; uniform low; normal mean
-  double b = 0.0;  // uniform high; normal standard deviation
+  double a = 0.0;                                         // the constant; uniform low; normal mean
+  double b = 0.0;                                         // uniform high; normal standard deviation
+  double min = -std::numeric_limits<double>::infinity();  // normal: lower bound (redraw)
+  double max = std::numeric_limits<double>::infinity();   // normal: upper bound (redraw)
 
   static ParamValue constant(double v) { return {Kind::constant, v, 0.0}; }
   bool is_constant() const { return kind == Kind::constant; }
+  bool is_bounded() const {
+    return kind == Kind::normal && (min > -std::numeric_limits<double>::infinity() ||
+                                    max < std::numeric_limits<double>::infinity());
+  }
+  // The smallest and largest value any draw can take (+-inf for an unbounded normal).
+  double lower() const { return kind == Kind::normal ? (b == 0.0 ? a : min) : a; }
+  double upper() const {
+    return kind == Kind::normal ? (b == 0.0 ? a : max) : kind == Kind::uniform ? b : a;
+  }
 };
 
 struct SimulationConfig {

@@ -135,13 +135,11 @@ ProjectionConfig read_projection(const std::string& name, TableReader r, const C
   proj.weight = required(r.param("weight"), r, "weight");
   if (conductance) {
     // A conductance is never negative: inhibition comes from E_rev.
-    const bool negative_possible = proj.weight.kind == ParamValue::Kind::normal
-                                       ? proj.weight.b > 0.0 || proj.weight.a < 0.0
-                                       : proj.weight.a < 0.0;
-    if (negative_possible)
+    if (proj.weight.lower() < 0.0)
       throw input_error(r.key("weight"), describe(*r.node("weight")),
                         "a conductance must be >= 0 for every synapse [nS] (inhibition: a low "
-                        "E_rev); use a constant or uniform with low >= 0");
+                        "E_rev); use a constant, a uniform with low >= 0 or a normal with "
+                        "min >= 0");
   }
   if (auto v = r.param("delay")) proj.delay = *v;
   const double dt = config.simulation.dt;
@@ -157,8 +155,16 @@ ProjectionConfig read_projection(const std::string& name, TableReader r, const C
                           "uniform low must be >= dt = " + std::to_string(dt) + " [ms]");
       break;
     case ParamValue::Kind::normal:
+      // A bounded normal (min >= dt) is drawn correctly, but the network builder still takes
+      // the min and max delay from the mean and sd (src/network/local_network.cpp): accepted
+      // once it uses ParamValue::lower() / upper().
       throw input_error(r.key("delay"), describe(*r.node("delay")),
-                        "a normal delay can fall below dt; use uniform");
+                        proj.delay.lower() < dt
+                            ? "a normal delay needs min >= dt = " + std::to_string(dt) +
+                                  " [ms]; normal delays also await the network builder: use "
+                                  "uniform"
+                            : "normal delays are not supported yet by the network builder; use "
+                              "uniform");
   }
   if (const toml::table* plasticity = r.table("plasticity"))
     proj.plasticity = read_plasticity(TableReader(*plasticity, r.key("plasticity")), proj, dt);

@@ -73,11 +73,11 @@ StdpParams read_plasticity(TableReader r, const ProjectionConfig& projection, do
   // Initial weights inside the bounds: a weight outside would be clipped at its first update.
   const ParamValue& w = projection.weight;
   const std::string weight_key = "projection." + projection.name + ".weight";
-  if (w.kind == ParamValue::Kind::normal)
+  if (w.kind == ParamValue::Kind::normal && !(w.lower() >= s.w_min && w.upper() <= s.w_max))
     throw input_error(weight_key, "normal",
-                      "plastic weights need a constant or uniform weight "
-                      "inside [w_min, w_max]");
-  const double low = w.a, high = w.kind == ParamValue::Kind::uniform ? w.b : w.a;
+                      "plastic weights need a constant, a uniform or a normal bounded by "
+                      "min, max inside [w_min, w_max]");
+  const double low = w.lower(), high = w.upper();
   if (low < s.w_min || high > s.w_max)
     throw input_error(weight_key,
                       std::to_string(low) + (high != low ? ".." + std::to_string(high) : ""),

@@ -82,9 +82,12 @@ std::optional<ParamValue> TableReader::param(const std::string& name) {
   if (!n) return std::nullopt;
   if (n->is_number()) return ParamValue::constant(*number(name));
   const auto* t = n->as_table();
+  const bool bounds = t && t->contains("normal") && (t->contains("min") || t->contains("max"));
+  if (bounds) return bounded_normal(name, *n, *t);
   if (!t || t->size() != 1)
     throw input_error(key(name), describe(*n),
-                      "must be a number, { uniform = [a, b] } or { normal = [mean, sd] }");
+                      "must be a number, { uniform = [a, b] } or { normal = [mean, sd] } (a "
+                      "normal may add min = .., max = ..)");
   const auto first = t->begin();
   const std::string kind(first->first.str());
   const auto* a = first->second.as_array();
@@ -102,6 +105,41 @@ std::optional<ParamValue> TableReader::param(const std::string& name) {
   }
   if (y < 0.0) throw input_error(key(name), describe(*n), "normal needs sd >= 0");
   return ParamValue{ParamValue::Kind::normal, x, y};
+}
+
+// { normal = [mean, sd], min = .., max = .. }: the normal truncated to [min, max] by redrawing.
+ParamValue TableReader::bounded_normal(const std::string& name, const toml::node& n,
+                                       const toml::table& t) {
+  for (const auto& [k, v] : t) {
+    const std::string field(k.str());
+    if (field != "normal" && field != "min" && field != "max")
+      throw input_error(key(name) + "." + field, describe(v),
+                        "unknown key of a bounded normal (known: normal, min, max)");
+  }
+  const auto* pair = t.get("normal")->as_array();
+  if (!pair || pair->size() != 2 || !(*pair)[0].is_number() || !(*pair)[1].is_number())
+    throw input_error(key(name), describe(n),
+                      "expected { normal = [mean, sd], min = .., max = .. }");
+  ParamValue v{ParamValue::Kind::normal, (*pair)[0].value<double>().value_or(NAN),
+               (*pair)[1].value<double>().value_or(NAN)};
+  if (!std::isfinite(v.a) || !std::isfinite(v.b))
+    throw input_error(key(name), describe(n), "mean and sd must be finite");
+  if (v.b < 0.0) throw input_error(key(name), describe(n), "normal needs sd >= 0");
+  TableReader bound(t, key(name));
+  bound.used_.insert("normal");
+  if (auto lo = bound.number("min")) v.min = *lo;
+  if (auto hi = bound.number("max")) v.max = *hi;
+  if (!(v.min < v.max))
+    throw input_error(key(name), describe(n), "a bounded normal needs min < max");
+  // The mass inside [min, max]: redrawing is only sensible when it is not tiny.
+  const double mass = v.b == 0.0 ? (v.a >= v.min && v.a <= v.max ? 1.0 : 0.0)
+                                 : 0.5 * (std::erfc((v.a - v.max) / (v.b * std::sqrt(2.0))) -
+                                          std::erfc((v.a - v.min) / (v.b * std::sqrt(2.0))));
+  if (!(mass >= 0.01))
+    throw input_error(
+        key(name), describe(n),
+        "[min, max] holds " + number_text(mass) + " of the normal; redrawing needs at least 0.01");
+  return v;
 }
 
 const toml::table* TableReader::table(const std::string& name) {

@@ -32,6 +32,8 @@ class TableReader {
   std::optional<std::int64_t> integer(const std::string& name);
   std::optional<bool> boolean(const std::string& name);
   std::optional<std::string> string(const std::string& name);
+  // A number, { uniform = [a, b] }, { normal = [mean, sd] } or a bounded normal
+  // { normal = [mean, sd], min = .., max = .. } (either bound may be left out).
   std::optional<ParamValue> param(const std::string& name);
   const toml::table* table(const std::string& name);
 
@@ -40,6 +42,8 @@ class TableReader {
 
  private:
   const toml::table& table_;
+  ParamValue bounded_normal(const std::string& name, const toml::node& n, const toml::table& t);
+
   std::string prefix_;
   std::set<std::string> used_;
 };
