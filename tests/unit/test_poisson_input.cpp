@@ -11,6 +11,9 @@
 
 #include "config/config_parser.hpp"
 #include "model/dc_input.hpp"
+#include "model/hh.hpp"
+#include "model/izhikevich.hpp"
+#include "model/lif.hpp"
 #include "myelin/errors.hpp"
 #include "synapse/external_input.hpp"
 #include "synapse/poisson.hpp"
@@ -240,6 +243,69 @@ TEST(DcInput, WindowsAddUpInTheirSteps) {
                       "type \"dc\""),
             std::string::npos)
       << input_error_of("input.bg.type=\"dc\"");
+}
+
+}  // namespace
+}  // namespace myelin
+
+namespace myelin {
+namespace {
+
+// A dc window acts exactly like I_e while it is on: the same trajectory as a population with
+// that I_e (lif, izhikevich, hh), and on lif the closed-form relaxation towards E_L + R I.
+template <typename Pop>
+std::vector<double> trace(const PopulationConfig& pop, int steps) {
+  const std::vector<Gid> gids{0};
+  Pop p(pop, gids, 0, ModelContext{.dt = 0.1, .seed = 1, .v_bound = 1e4, .ports = {}});
+  std::vector<double> v;
+  std::vector<Spike> spikes;
+  Health health;
+  for (Step s = 0; s < steps; ++s) {
+    p.update(0, 1, s, std::vector<double>{0.0}, spikes, health);
+    v.push_back(p.value(0, 0));
+  }
+  return v;
+}
+
+TEST(DcInput, ActsLikeIeInsideItsWindow) {
+  const std::string base = R"(
+[population.p]
+model = "MODEL"
+size = 1
+)";
+  for (const std::string model : {"lif", "izhikevich", "hh"}) {
+    std::string text = base;
+    text.replace(text.find("MODEL"), 5, model);
+    const std::string amp = model == "izhikevich" ? "5.0" : (model == "hh" ? "300.0" : "200.0");
+    const auto dc = [&](const std::string& start, const std::string& stop) {
+      return parse_config(
+                 text, {"input.d.type=\"dc\"", "input.d.target=\"p\"", "input.d.amplitude=" + amp,
+                        "input.d.start=" + start, "input.d.stop=" + stop})
+          .populations[0];
+    };
+    const PopulationConfig from_start = dc("0.0", "20.0"), later = dc("10.0", "30.0");
+    const PopulationConfig ie = parse_config(text, {"population.p.I_e=" + amp}).populations[0];
+    const PopulationConfig plain = parse_config(text, {}).populations[0];
+    const auto run = [&](const PopulationConfig& pop) {
+      if (model == "lif") return trace<LifPopulation>(pop, 400);
+      if (model == "izhikevich") return trace<IzhikevichPopulation>(pop, 400);
+      return trace<HhPopulation>(pop, 400);
+    };
+    const auto a = run(from_start), b = run(ie), c = run(plain), d = run(later);
+    // Steps [0, 200) carry the dc: bitwise the I_e trajectory; afterwards it differs.
+    for (std::size_t k = 0; k < 200; ++k) ASSERT_EQ(a[k], b[k]) << model << " step " << k;
+    EXPECT_NE(a[210], b[210]) << model;
+    // A window from 10 ms: the plain trajectory before it, a different one from step 100.
+    for (std::size_t k = 0; k < 100; ++k) ASSERT_EQ(d[k], c[k]) << model << " step " << k;
+    EXPECT_NE(d[100], c[100]) << model;
+    if (model == "lif") {
+      // From rest, V relaxes towards E_L + R I = -62 mV in the window, back to E_L after it.
+      for (int k = 0; k < 200; ++k)
+        EXPECT_NEAR(d[static_cast<std::size_t>(100 + k)],
+                    -62.0 + (-70.0 + 62.0) * std::exp(-(k + 1) * 0.1 / 10.0), 1e-12);
+      EXPECT_NEAR(d[399], -70.0 + (d[299] + 70.0) * std::exp(-10.0 / 10.0), 1e-12);
+    }
+  }
 }
 
 }  // namespace
