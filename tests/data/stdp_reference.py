@@ -10,7 +10,9 @@ Semantics (one synapse pre -> post, total delay d, dendritic part d_den, axonal 
 * A pre spike at t_i reaches the synapse at a_i = t_i + d_ax; a post spike at s_j at
   b_j = s_j + d_den.
 * Weight dependence: additive f+(w) = f-(w) = 1; multiplicative f+(w) = w_max - w,
-  f-(w) = w - w_min. After EVERY single increment or decrement w is clipped to [w_min, w_max].
+  f-(w) = w - w_min; power_law (NEST stdp_pl_synapse_hom) f+(w) = w^mu, f-(w) = w, with
+  A+ = lambda and A- = lambda alpha. After EVERY single increment or decrement w is clipped to
+  [w_min, w_max].
 * Updates happen only when a pre spike is processed (NEST's lazy convention), in order of a_i:
   1. potentiation, for every post arrival b with a_{i-1} <= b < a_i in increasing order
      (nothing for the first pre spike): w += A+ f+(w) x(b), where
@@ -46,7 +48,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-RULES = ("additive", "multiplicative")
+RULES = ("additive", "multiplicative")  # the rules analytic_window covers
+WEIGHT_RULES = RULES + ("power_law",)  # the rules weight_history and check_file cover
 PAIRINGS = ("all_to_all", "nearest")
 CUTOFF_TAUS = 60.0
 
@@ -76,8 +79,8 @@ def grid_time(t, dt: float) -> np.ndarray:
 
 
 def _check_params(rule, pairing, tau_plus, tau_minus, w_min, w_max, w0) -> None:
-    if rule not in RULES:
-        raise ValueError(f"rule must be one of {RULES}, not {rule!r}")
+    if rule not in WEIGHT_RULES:
+        raise ValueError(f"rule must be one of {WEIGHT_RULES}, not {rule!r}")
     if pairing not in PAIRINGS:
         raise ValueError(f"pairing must be one of {PAIRINGS}, not {pairing!r}")
     if not (tau_plus > 0 and tau_minus > 0):
@@ -104,7 +107,7 @@ def _traces(a, b, unit, tau, nearest, strict):
 
 def weight_history(pre_times, post_times, *, delay, dendritic_delay=0.0, rule, pairing,
                    A_plus, A_minus, tau_plus, tau_minus, w_min, w_max, w0,
-                   dt=None, t_stop=None, include_t_stop=False) -> History:
+                   dt=None, t_stop=None, include_t_stop=False, mu=None) -> History:
     """Weight after each processed pre spike (see the module docstring for the rule).
 
     A pre spike is processed iff its landing time t_i + delay < ``t_stop`` (landing step inside
@@ -113,6 +116,8 @@ def weight_history(pre_times, post_times, *, delay, dendritic_delay=0.0, rule, p
     [w_min, w_max], or a dendritic delay outside [0, delay].
     """
     _check_params(rule, pairing, tau_plus, tau_minus, w_min, w_max, w0)
+    if rule == "power_law" and mu is None:
+        raise ValueError("rule power_law needs mu")
     if dt is None:
         unit = 1.0
         pre = np.sort(np.asarray(pre_times, dtype=float).ravel())
@@ -143,6 +148,7 @@ def weight_history(pre_times, post_times, *, delay, dendritic_delay=0.0, rule, p
     first_post_at_or_after = np.searchsorted(b, a, side="left")  # b[:k] are the b_j < a_i
 
     multiplicative = rule == "multiplicative"
+    power_law = rule == "power_law"
 
     def clip(w):
         return min(max(w, w_min), w_max)
@@ -152,9 +158,9 @@ def weight_history(pre_times, post_times, *, delay, dendritic_delay=0.0, rule, p
     for i in range(len(a)):
         if i > 0:  # potentiation by the posts with a_{i-1} <= b < a_i, in order
             for j in range(first_post_at_or_after[i - 1], first_post_at_or_after[i]):
-                f_plus = (w_max - w) if multiplicative else 1.0
+                f_plus = (w_max - w) if multiplicative else (w**mu if power_law else 1.0)
                 w = clip(w + A_plus * f_plus * x[j])
-        f_minus = (w - w_min) if multiplicative else 1.0
+        f_minus = (w - w_min) if multiplicative else (w if power_law else 1.0)
         w = clip(w - A_minus * f_minus * y[i])
         weights[i] = w
     return History(arrival=a * unit, landing=landing * unit, weight=weights)
@@ -182,6 +188,8 @@ def analytic_window(dt_pair, *, rule, A_plus, A_minus, tau_plus, tau_minus, w_mi
     Accepts a scalar (returns float) or an array (returns an array).
     """
     _check_params(rule, "all_to_all", tau_plus, tau_minus, w_min, w_max, w0)
+    if rule not in RULES:
+        raise ValueError(f"analytic_window covers {RULES}, not {rule!r}")
     f_plus = (w_max - w0) if rule == "multiplicative" else 1.0
     f_minus = (w0 - w_min) if rule == "multiplicative" else 1.0
     lag = np.asarray(dt_pair, dtype=float)
@@ -219,7 +227,7 @@ class _SpikesByNode:
         return self._steps[lo:hi]
 
 
-def check_file(path, projection, *, run=None, all_snapshots=False) -> dict:
+def check_file(path, projection, *, run=None, all_snapshots=False, mu=None) -> dict:
     """Recompute every synapse of /weights/<projection> and compare with the recording.
 
     Assumptions (the simulator is to match them):
@@ -230,7 +238,9 @@ def check_file(path, projection, *, run=None, all_snapshots=False) -> dict:
     * the weight recorded at snapshot time T is the weight after the last pre spike with
       landing time t_pre_grid + delay <= T, compared in integer steps (T = t_stop for the last
       row means: landing step inside the run). Post spikes of any time are used.
-    By default only the last row is compared; ``all_snapshots`` compares every row.
+    By default only the last row is compared; ``all_snapshots`` compares every row. A
+    power_law projection's file holds lambda as A_plus and lambda alpha as A_minus; its
+    exponent ``mu`` is given by the caller.
     Returns the summary printed by the command line.
     """
     import h5py  # only the file check needs it
@@ -250,7 +260,7 @@ def check_file(path, projection, *, run=None, all_snapshots=False) -> dict:
             raise KeyError(f"{path}: /weights/{projection} lacks attributes {', '.join(missing)}")
         params = {k: float(attrs[k]) for k in PARAM_ATTRS}
         params.update(rule=_text(attrs["rule"]), pairing=_text(attrs["pairing"]),
-                      dendritic_delay=float(attrs.get("dendritic_delay", 0.0)), dt=dt)
+                      dendritic_delay=float(attrs.get("dendritic_delay", 0.0)), dt=dt, mu=mu)
         spikes = {}
         for role in ("source_population", "target_population"):
             pop = _text(attrs[role])
@@ -300,12 +310,13 @@ def main(argv=None) -> int:
     parser.add_argument("--projection", required=True, help="name under /weights")
     parser.add_argument("--run", help="for a sweep file: the run under /runs")
     parser.add_argument("--tol", type=float, default=1e-9, help="max abs error (default 1e-9)")
+    parser.add_argument("--mu", type=float, help="power_law: the exponent mu of the config")
     parser.add_argument("--all-snapshots", action="store_true",
                         help="compare every snapshot row, not only the last")
     args = parser.parse_args(argv)
     try:
         summary = check_file(args.file, args.projection, run=args.run,
-                             all_snapshots=args.all_snapshots)
+                             all_snapshots=args.all_snapshots, mu=args.mu)
     except (OSError, KeyError, ValueError) as e:
         message = e.args[0] if isinstance(e, KeyError) and e.args else e
         print(f"{parser.prog}: error: {message}", file=sys.stderr)

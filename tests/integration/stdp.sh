@@ -65,6 +65,24 @@ for split in 2x1 1x2 4x1; do
 done
 echo "ok: identical /weights and /spikes at 1x1, 2x1, 1x2, 4x1"
 
+# Power-law STDP (NEST stdp_pl_synapse_hom) in the same noisy network: every recorded weight
+# against the reference, the same weights and spikes at 1x1, 2x1 and 1x2.
+power="$SOURCE_DIR/tests/data/stdp_power_law.toml"
+mpi_run 1 1 run "$power" -o "$WORK/pl_1x1.h5" --quiet
+for projection in drive lateral; do
+  /usr/bin/python3 "$reference" "$WORK/pl_1x1.h5" --projection "$projection" --all-snapshots \
+    --mu 0.4 >"$WORK/ref.json" || { cat "$WORK/ref.json"; fail "power_law $projection: weights differ from the reference"; }
+done
+for split in 2x1 1x2; do
+  ranks=${split%x*} threads=${split#*x}
+  mpi_run "$ranks" "$threads" run "$power" -o "$WORK/pl_$split.h5" --quiet
+  for group in /weights /spikes; do
+    h5diff "$WORK/pl_1x1.h5" "$WORK/pl_$split.h5" "$group" "$group" >/dev/null ||
+      fail "power_law: $group differs between 1x1 and $split"
+  done
+done
+echo "ok: power-law STDP matches the reference; identical at 1x1, 2x1, 1x2"
+
 # The window end to end: 41 forced spike pairs (spike_source populations), Δt from -100 to
 # +100 ms at the synapse, every weight against the closed form, four rule/pairing/delay splits.
 window="$SOURCE_DIR/tests/data/stdp_window.py"
