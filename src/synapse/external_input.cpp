@@ -1,7 +1,6 @@
 #include "synapse/external_input.hpp"
 
 #include "core/random.hpp"
-#include "synapse/poisson.hpp"
 #include "synapse/receptor_ports.hpp"
 
 namespace myelin {
@@ -17,6 +16,7 @@ ExternalInput::ExternalInput(const Config& config, std::size_t population,
     s.port = ports.of_poisson_input[j];
     s.hash = rng::name_hash(in.name);
     s.lambda = in.rate * config.simulation.dt * 1e-3;  // Hz * ms
+    s.sampler = PoissonSampler(s.lambda);
     s.weight = in.weight;
     s.first = in.first_step;
     s.last = in.last_step;
@@ -31,7 +31,7 @@ void ExternalInput::add(std::size_t begin, std::size_t end, Step step,
     if (step < s.first || step >= s.last) continue;
     double* row = input.data() + static_cast<std::size_t>(s.port) * n;
     for (std::size_t i = begin; i < end; ++i) {
-      const std::uint64_t k = poisson_count(s.lambda, seed_, s.hash, gids_[i], step);
+      const std::uint64_t k = s.sampler(seed_, s.hash, gids_[i], step);
       if (k != 0) row[i] += s.weight * static_cast<double>(k);
     }
   }

@@ -12,6 +12,7 @@
 
 #include "config/config.hpp"
 #include "myelin/types.hpp"
+#include "synapse/poisson.hpp"
 
 namespace myelin {
 
@@ -33,6 +34,7 @@ class ExternalInput {
     std::uint32_t port = 0;
     std::uint32_t hash = 0;  // of the input's name: its own random numbers
     double lambda = 0.0;     // expected spikes per neuron and step
+    PoissonSampler sampler{0.0};
     double weight = 0.0;
     Step first = 0;
     Step last = 0;
