@@ -59,15 +59,17 @@ struct WeightRecording {
   std::string pairing;                                                  // all_to_all, nearest
   double A_plus = 0.0, A_minus = 0.0, tau_plus = 0.0, tau_minus = 0.0;  // [ms] for taus
   double w_min = 0.0, w_max = 0.0, dendritic_delay = 0.0;               // [ms] for the delay
-  // Every synapse, in canonical (target, source, edge) order; the same on every rank.
-  std::vector<std::uint64_t> source, target;
-  std::vector<double> delay_ms;
-  std::vector<double> snapshot_times;      // [ms]
-  std::vector<std::uint32_t> my_columns;   // this rank's synapses, ascending
-  std::vector<double> my_weights;          // [snapshot][my column]
-  std::vector<double> stats_times;         // [ms], the same on every rank, as the stats:
-  std::vector<double> mean, sd, min, max;  // [stats time]
-  std::vector<std::uint64_t> histogram;    // [stats time][bin], bins over [w_min, w_max]
+  // Synapses are columns in canonical (target, source, key) order; each rank passes its own
+  // columns (my_columns, ascending) and their source, target and delay.
+  std::uint64_t n_columns = 0;                // over all ranks
+  std::vector<std::uint64_t> source, target;  // [my column] population-local
+  std::vector<double> delay_ms;               // [my column]
+  std::vector<double> snapshot_times;         // [ms]
+  std::vector<std::uint32_t> my_columns;      // this rank's synapses, ascending
+  std::vector<double> my_weights;             // [snapshot][my column]
+  std::vector<double> stats_times;            // [ms], the same on every rank, as the stats:
+  std::vector<double> mean, sd, min, max;     // [stats time]
+  std::vector<std::uint64_t> histogram;       // [stats time][bin], bins over [w_min, w_max]
   std::uint32_t bins = 0;
 };
 

@@ -11,8 +11,9 @@ namespace myelin {
 std::size_t ResultFile::create_weights(const WeightRecording& w) {
   Impl& f = *impl_;
   f.require_open("create_weights");
-  const std::size_t n = w.source.size();
-  const bool ok = w.target.size() == n && w.delay_ms.size() == n &&
+  const std::size_t n = w.n_columns;
+  const std::size_t mine = w.my_columns.size();
+  const bool ok = w.source.size() == mine && w.target.size() == mine && w.delay_ms.size() == mine &&
                   strictly_ascending_below(w.my_columns, n) && w.bins > 0;
   std::uint64_t local[2] = {w.my_columns.size(), ok ? 0U : 1U};
   std::uint64_t global[2] = {0, 0};
@@ -32,10 +33,11 @@ std::size_t ResultFile::create_weights(const WeightRecording& w) {
         std::pair{"w_min", w.w_min}, std::pair{"w_max", w.w_max},
         std::pair{"dendritic_delay", w.dendritic_delay}})
     write_attribute(g, name, value);
-  write_replicated<std::uint64_t>(g, "source", w.source, {n}, f.rank, f.transfer);
-  write_replicated<std::uint64_t>(g, "target", w.target, {n}, f.rank, f.transfer);
-  write_attribute(write_replicated<double>(g, "delay", w.delay_ms, {n}, f.rank, f.transfer),
-                  "units", "ms");
+  write_selected(g, "source", H5T_NATIVE_UINT64, n, w.my_columns, w.source.data(), f.transfer);
+  write_selected(g, "target", H5T_NATIVE_UINT64, n, w.my_columns, w.target.data(), f.transfer);
+  write_attribute(
+      write_selected(g, "delay", H5T_NATIVE_DOUBLE, n, w.my_columns, w.delay_ms.data(), f.transfer),
+      "units", "ms");
   Impl::Weights sets;
   sets.columns = n;
   sets.bins = w.bins;

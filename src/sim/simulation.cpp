@@ -79,14 +79,14 @@ Simulation::Simulation(const Config& config, Communicator& comm, int threads)
       config_(config),
       comm_(comm),
       threads_(threads),
-      network_(build_local_network(config, comm.rank(), comm.size(), threads)),
+      network_(build_local_network(config, comm, threads)),
       populations_(make_populations(config, network_)),
       ring_(network_.n_channels, network_.max_delay + network_.min_delay),
       stdp_kernels_(make_kernels(network_, config.simulation.dt)),
       recorder_(config, network_),
       weight_recorder_(config, network_) {
   for (const ThreadPlasticSynapses& synapses : network_.thread_plastic)
-    plasticity_.emplace_back(synapses, stdp_kernels_, ring_.slots());
+    plasticity_.emplace_back(synapses, network_.sources, stdp_kernels_, ring_.slots());
   times_.add(Phase::build, build_start_);
 }
 
@@ -250,7 +250,7 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
       if (stop) break;
 
       const auto deliver_start = PhaseTimes::Clock::now();
-      thread_events[t] += deliver(global, network_.thread_synapses[t], ring_);
+      thread_events[t] += deliver(global, network_.sources, network_.thread_synapses[t], ring_);
       if (!plastic.empty()) thread_events[t] += plastic.enqueue(global);
       if (t == 0) times_.add(Phase::deliver, deliver_start);
     }
