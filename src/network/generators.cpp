@@ -1,6 +1,7 @@
 #include "network/generators.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 namespace myelin {
@@ -26,31 +27,40 @@ void watts_strogatz_edges_of(std::uint32_t n, int k, double p, std::uint64_t see
                              std::uint32_t stream, std::uint32_t u, std::vector<ForwardEdge>& out) {
   const auto half = static_cast<std::uint32_t>(k / 2);
   const std::uint32_t span = forward_span(n, u);
-  // Distances u is joined to: kept lattice edges first, then each rewiring as it is made.
-  // At most k/2 entries, so a linear scan beats any set.
-  std::uint32_t taken[64];
-  std::vector<std::uint32_t> taken_large;
-  std::uint32_t* used = half <= 64 ? taken : (taken_large.resize(half), taken_large.data());
+  // One Philox block per slot: words 0-1 decide the rewiring, words 2-3 are the first
+  // candidate. Distances u is joined to: kept lattice edges, then each rewiring as it is made;
+  // at most k/2 entries, so a linear scan beats any set.
+  constexpr std::uint32_t small = 64;
+  std::uint32_t used_small[small];
+  rng::Words first_small[small];
+  std::vector<std::uint32_t> used_large;
+  std::vector<rng::Words> first_large;
+  if (half > small) {
+    used_large.resize(half);
+    first_large.resize(half + 1);
+  }
+  std::uint32_t* used = half > small ? used_large.data() : used_small;
+  rng::Words* block = half > small ? first_large.data() : first_small;
   std::uint32_t n_used = 0;
-  auto rewired = [&](std::uint32_t j) {
-    const auto w = rng::philox(seed, rng::Stream::graph, stream, u, j);
-    return rng::uniform_open(w[0], w[1]) < p;
-  };
-  for (std::uint32_t j = 1; j <= half; ++j)
-    if (!rewired(j)) used[n_used++] = j;
+  for (std::uint32_t j = 1; j <= half; ++j) {
+    block[j - 1] = rng::philox(seed, rng::Stream::graph, stream, u, j);
+    if (!(rng::uniform_open(block[j - 1][0], block[j - 1][1]) < p)) used[n_used++] = j;
+  }
   auto is_used = [&](std::uint32_t d) {
     return std::find(used, used + n_used, d) != used + n_used;
   };
   for (std::uint32_t j = 1; j <= half; ++j) {
+    const rng::Words& w0 = block[j - 1];
     std::uint32_t d = j;
-    if (rewired(j)) {
-      // Rejection from the forward half-ring; a fresh draw per attempt, keyed by the edge. The
-      // free set is never empty (span >= k/2 > distances taken before this slot), and after 32
+    if (rng::uniform_open(w0[0], w0[1]) < p) {
+      // Rejection from the forward half-ring, a fresh draw per attempt keyed by the edge. The
+      // free set is never empty (span >= k/2 > distances taken before this slot); after 32
       // misses (dense graphs) the free distances are listed and one is drawn exactly.
-      bool found = false;
-      for (std::uint32_t attempt = 0; attempt < 32 && !found; ++attempt) {
+      d = 1 + rng::uniform_below(w0[2], w0[3], span);
+      bool found = !is_used(d);
+      for (std::uint32_t attempt = 1; attempt < 32 && !found; ++attempt) {
         const auto w =
-            rng::philox(seed, rng::Stream::graph, stream ^ ((attempt + 1) * 0x9E3779B9u), u, j);
+            rng::philox(seed, rng::Stream::graph, stream ^ (attempt * 0x9E3779B9u), u, j);
         d = 1 + rng::uniform_below(w[2], w[3], span);
         found = !is_used(d);
       }
@@ -65,6 +75,68 @@ void watts_strogatz_edges_of(std::uint32_t n, int k, double p, std::uint64_t see
     }
     out.push_back({static_cast<std::uint32_t>((std::uint64_t{u} + d) % n), j});
   }
+}
+
+std::uint64_t binomial(std::uint64_t n, double p, const rng::Words& w) {
+  if (n == 0 || p <= 0.0) return 0;
+  if (p >= 1.0) return n;
+  const bool flip = p > 0.5;
+  const double q = flip ? 1.0 - p : p;
+  const double mean = static_cast<double>(n) * q;
+  std::uint64_t k = 0;
+  if (mean < 30.0) {
+    // Inversion: walk the CDF from 0 (at most a few dozen terms at this mean).
+    const double u = rng::uniform_open(w[0], w[1]);
+    double pk = std::exp(static_cast<double>(n) * std::log1p(-q));
+    double cdf = pk;
+    const double ratio = q / (1.0 - q);
+    while (u > cdf && k < n) {
+      pk *= static_cast<double>(n - k) / static_cast<double>(k + 1) * ratio;
+      ++k;
+      cdf += pk;
+      if (pk < 1e-300 && cdf < u) break;  // rounding: the tail beyond here has no mass left
+    }
+  } else {
+    const double z = rng::normal_pair(w)[0];
+    const double x = std::round(mean + std::sqrt(mean * (1.0 - q)) * z);
+    k = x <= 0.0 ? 0 : std::min<std::uint64_t>(n, static_cast<std::uint64_t>(x));
+  }
+  return flip ? n - k : k;
+}
+
+namespace {
+
+void split_counts(std::uint64_t count, std::uint32_t a, std::uint32_t b, std::uint64_t capacity,
+                  std::uint64_t seed, std::uint32_t stream,
+                  const std::vector<std::uint32_t>& targets, std::vector<std::uint64_t>& out) {
+  const auto first = std::lower_bound(targets.begin(), targets.end(), a);
+  if (first == targets.end() || *first >= b) return;  // none of this rank's targets here
+  if (b - a == 1) {
+    out[static_cast<std::size_t>(first - targets.begin())] = count;
+    return;
+  }
+  const std::uint32_t mid = a + (b - a) / 2;
+  const double p_left = static_cast<double>(mid - a) / static_cast<double>(b - a);
+  std::uint64_t left =
+      binomial(count, p_left, rng::philox(seed, rng::Stream::graph, stream ^ 0x27D4EB2Fu, a, b));
+  if (capacity != std::numeric_limits<std::uint64_t>::max()) {
+    const std::uint64_t left_cap = capacity * (mid - a), right_cap = capacity * (b - mid);
+    left = std::min(left, left_cap);
+    if (count - left > right_cap) left = count - right_cap;
+  }
+  split_counts(left, a, mid, capacity, seed, stream, targets, out);
+  split_counts(count - left, mid, b, capacity, seed, stream, targets, out);
+}
+
+}  // namespace
+
+std::vector<std::uint64_t> total_number_counts(std::uint64_t total, std::uint32_t n_targets,
+                                               std::uint64_t capacity, std::uint64_t seed,
+                                               std::uint32_t stream,
+                                               const std::vector<std::uint32_t>& targets) {
+  std::vector<std::uint64_t> out(targets.size(), 0);
+  if (n_targets > 0) split_counts(total, 0, n_targets, capacity, seed, stream, targets, out);
+  return out;
 }
 
 std::vector<Edge> watts_strogatz(std::uint32_t n, int k, double p, std::uint64_t seed,

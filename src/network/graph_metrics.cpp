@@ -130,29 +130,40 @@ void bfs_bits(const LocalGraph& g, Communicator& comm, std::uint32_t source, std
 
 LocalGraph::LocalGraph(std::uint32_t n, std::vector<std::uint32_t> owned,
                        std::vector<std::pair<std::uint32_t, std::uint32_t>> adjacent)
-    : n_(n), owned_(std::move(owned)) {
-  global_ = owned_;
-  for (const auto& [v, w] : adjacent) global_.push_back(w);
-  std::sort(global_.begin(), global_.end());
-  global_.erase(std::unique(global_.begin(), global_.end()), global_.end());
-  global_.shrink_to_fit();
-  for (auto& [v, w] : adjacent) {
-    v = vertex_of(v);
-    w = vertex_of(w);
+    : n_(n), ids_(n), owned_(std::move(owned)) {
+  for (const std::uint32_t v : owned_) ids_.mark(v);
+  for (const auto& [v, w] : adjacent) ids_.mark(w);
+  ids_.finalise();
+  global_.reserve(ids_.rows());
+  for (std::uint32_t v = 0; v < n; ++v)
+    if (ids_.contains(v)) global_.push_back(v);
+  // Counting sort by row, then each (short) row sorted: O(edges), not O(edges log edges).
+  const std::size_t vertices = global_.size();
+  std::vector<std::uint64_t> start(vertices + 1, 0);
+  for (const auto& [v, w] : adjacent) ++start[vertex_of(v) + 1];
+  for (std::size_t i = 0; i < vertices; ++i) start[i + 1] += start[i];
+  std::vector<std::uint32_t> column(adjacent.size());
+  {
+    std::vector<std::uint64_t> cursor(start.begin(), start.end() - 1);
+    for (const auto& [v, w] : adjacent) column[cursor[vertex_of(v)]++] = vertex_of(w);
   }
-  std::sort(adjacent.begin(), adjacent.end());
-  adjacent.erase(std::unique(adjacent.begin(), adjacent.end()), adjacent.end());
-  graph_ = Csr(boost::edges_are_sorted, adjacent.begin(), adjacent.end(),
-               static_cast<std::uint32_t>(global_.size()));
+  std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(adjacent);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> sorted;
+  sorted.reserve(column.size());
+  for (std::size_t r = 0; r < vertices; ++r) {
+    std::sort(column.begin() + static_cast<std::ptrdiff_t>(start[r]),
+              column.begin() + static_cast<std::ptrdiff_t>(start[r + 1]));
+    for (std::uint64_t i = start[r]; i < start[r + 1]; ++i)
+      if (i == start[r] || column[i] != column[i - 1])
+        sorted.emplace_back(static_cast<std::uint32_t>(r), column[i]);
+  }
+  std::vector<std::uint32_t>().swap(column);
+  graph_ = Csr(boost::edges_are_sorted, sorted.begin(), sorted.end(),
+               static_cast<std::uint32_t>(vertices));
 }
 
 bool LocalGraph::owns(std::uint32_t v) const {
   return std::binary_search(owned_.begin(), owned_.end(), v);
-}
-
-std::uint32_t LocalGraph::vertex_of(std::uint32_t v) const {
-  return static_cast<std::uint32_t>(std::lower_bound(global_.begin(), global_.end(), v) -
-                                    global_.begin());
 }
 
 std::vector<std::uint32_t> LocalGraph::neighbours(std::uint32_t v) const {

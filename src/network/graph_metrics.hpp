@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "comm/communicator.hpp"
+#include "network/source_index.hpp"
 
 namespace myelin {
 
@@ -47,8 +48,9 @@ class LocalGraph {
   }
 
  private:
-  std::uint32_t vertex_of(std::uint32_t v) const;
+  std::uint32_t vertex_of(std::uint32_t v) const { return ids_.row(v); }
   std::uint32_t n_;
+  SourceIndex ids_;  // every id this rank sees -> CSR vertex (one bit each)
   std::vector<std::uint32_t> owned_;
   std::vector<std::uint32_t> global_;  // [CSR vertex] global id, ascending
   Csr graph_;

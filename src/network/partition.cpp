@@ -118,6 +118,17 @@ std::vector<double> expected_in_degree(const Config& config) {
       case ConnectionRule::all_to_all:
         out[t] += n_source;
         break;
+      case ConnectionRule::fixed_indegree:
+        out[t] += static_cast<double>(proj.number);
+        break;
+      case ConnectionRule::fixed_outdegree:
+        out[t] += static_cast<double>(proj.number) * static_cast<double>(source->size) /
+                  static_cast<double>(config.populations[t].size);
+        break;
+      case ConnectionRule::fixed_total_number:
+        out[t] +=
+            static_cast<double>(proj.number) / static_cast<double>(config.populations[t].size);
+        break;
     }
   }
   return out;

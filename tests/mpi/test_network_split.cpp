@@ -53,6 +53,26 @@ source = "b"
 target = "a"
 rule = "all_to_all"
 weight = 0.05
+[projection.in_fixed]
+source = "b"
+target = "a"
+rule = "fixed_indegree"
+indegree = 7
+multapses = false
+weight = { uniform = [0.0, 1.0] }
+[projection.out_fixed]
+source = "a"
+target = "a"
+rule = "fixed_outdegree"
+outdegree = 5
+weight = { uniform = [0.0, 1.0] }
+delay = { uniform = [0.5, 1.0] }
+[projection.total]
+source = "a"
+target = "b"
+rule = "fixed_total_number"
+n = 5000
+weight = { uniform = [0.0, 1.0] }
 [projection.same_port]
 source = "b"
 target = "b"

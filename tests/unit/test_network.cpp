@@ -11,6 +11,7 @@
 #include "comm/communicator.hpp"
 #include "config/config_parser.hpp"
 #include "core/random.hpp"
+#include "myelin/errors.hpp"
 #include "network/generators.hpp"
 #include "network/graph_metrics.hpp"
 #include "network/local_network.hpp"
@@ -424,6 +425,119 @@ TEST(LocalNetwork, CountsDelaysAndSummaries) {
   for (const auto& ts : net.thread_synapses) bytes += ts.bytes(), synapses += ts.size();
   EXPECT_EQ(synapses, net.partition.total_synapses);
   EXPECT_GE(bytes, 12 * synapses);
+}
+
+// (source, target) of every synapse of a one-rank network with one projection `rule_text`
+// from a (size 300) onto b (size 200).
+std::vector<std::pair<Gid, Gid>> pairs_of(const std::string& rule_text, const std::string& target) {
+  const Config config = parse_config(
+      "[population.a]\nmodel = \"lif\"\nsize = 300\n[population.b]\nmodel = \"lif\"\nsize = "
+      "200\n[projection.x]\nsource = \"a\"\ntarget = \"" +
+          target + "\"\nweight = 0.1\n" + rule_text,
+      {});
+  LocalCommunicator comm;
+  std::vector<std::pair<Gid, Gid>> out;
+  for (const auto& [s, t, w, d] : synapses_of(build_local_network(config, comm, 2)))
+    out.emplace_back(s, t);
+  return out;
+}
+
+TEST(ConnectionRules, FixedIndegreeGivesEveryTargetExactlyKSources) {
+  for (const bool multapses : {true, false}) {
+    const auto pairs =
+        pairs_of(std::string("rule = \"fixed_indegree\"\nindegree = 40\nmultapses = ") +
+                     (multapses ? "true" : "false") + "\n",
+                 "a");
+    std::map<Gid, std::vector<Gid>> in;
+    for (const auto& [s, t] : pairs) in[t].push_back(s);
+    ASSERT_EQ(in.size(), 300u);
+    std::vector<double> per_source(300, 0.0);
+    for (auto& [t, sources] : in) {
+      EXPECT_EQ(sources.size(), 40u);
+      for (const Gid s : sources) {
+        EXPECT_NE(s, t) << "autapse";  // autapses default to false
+        per_source[s] += 1.0;
+      }
+      std::sort(sources.begin(), sources.end());
+      if (!multapses) {
+        EXPECT_EQ(std::adjacent_find(sources.begin(), sources.end()), sources.end());
+      }
+    }
+    // Sources uniform: chi-square with 299 dof, 99.9 % quantile 386.
+    double chi2 = 0.0;
+    for (const double c : per_source) chi2 += (c - 40.0) * (c - 40.0) / 40.0;
+    EXPECT_LT(chi2, 386.0);
+  }
+}
+
+TEST(ConnectionRules, FixedOutdegreeGivesEverySourceExactlyKTargets) {
+  const auto pairs =
+      pairs_of("rule = \"fixed_outdegree\"\noutdegree = 25\nmultapses = false\n", "b");
+  std::map<Gid, std::set<Gid>> out;
+  for (const auto& [s, t] : pairs) {
+    EXPECT_GE(t, 300u);
+    EXPECT_TRUE(out[s].insert(t).second) << "multapse " << s << " -> " << t;
+  }
+  ASSERT_EQ(out.size(), 300u);
+  for (const auto& [s, targets] : out) EXPECT_EQ(targets.size(), 25u);
+}
+
+TEST(ConnectionRules, FixedTotalNumberIsExactAndMultinomialOverTargets) {
+  const std::uint64_t n = 50000;
+  const auto pairs = pairs_of("rule = \"fixed_total_number\"\nn = 50000\n", "b");
+  ASSERT_EQ(pairs.size(), n);
+  std::vector<double> per_target(200, 0.0), per_source(300, 0.0);
+  for (const auto& [s, t] : pairs) per_target[t - 300] += 1.0, per_source[s] += 1.0;
+  // Multinomial(n, 1/200) per target: mean 250, variance 250 (1 - 1/200) = 248.75.
+  double mean = 0.0, var = 0.0;
+  for (const double c : per_target) mean += c / 200.0;
+  for (const double c : per_target) var += (c - mean) * (c - mean) / 199.0;
+  EXPECT_DOUBLE_EQ(mean, 250.0);
+  EXPECT_NEAR(var / 248.75, 1.0, 0.35);  // the sample variance of 200 counts: SD ~10 %
+  double chi2 = 0.0;
+  const double e = static_cast<double>(n) / 300.0;
+  for (const double c : per_source) chi2 += (c - e) * (c - e) / e;
+  EXPECT_LT(chi2, 386.0);  // 299 dof, 99.9 %
+  // Without multapses: distinct pairs, even near the capacity (60,000 pairs).
+  const auto dense = pairs_of("rule = \"fixed_total_number\"\nn = 55000\nmultapses = false\n", "b");
+  ASSERT_EQ(dense.size(), 55000u);
+  const std::set<std::pair<Gid, Gid>> distinct(dense.begin(), dense.end());
+  EXPECT_EQ(distinct.size(), 55000u);
+}
+
+TEST(ConnectionRules, BinomialMeanAndVarianceForSmallAndLargeMeans) {
+  for (const auto& [n, p] : std::vector<std::pair<std::uint64_t, double>>{
+           {20, 0.3}, {1000, 0.01}, {100000, 0.5}, {1000000, 0.9}}) {
+    double m = 0.0, m2 = 0.0;
+    const int draws = 20000;
+    for (int i = 0; i < draws; ++i) {
+      const double x =
+          static_cast<double>(binomial(n, p, rng::philox(1, rng::Stream::graph, 5, i, 0)));
+      m += x / draws;
+      m2 += x * x / draws;
+    }
+    const double mean = static_cast<double>(n) * p, var = mean * (1 - p);
+    EXPECT_NEAR(m, mean, 5 * std::sqrt(var / draws)) << n << " " << p;
+    EXPECT_NEAR((m2 - m * m) / var, 1.0, 0.06) << n << " " << p;
+  }
+}
+
+TEST(ConnectionRules, NumbersThatCannotBeMetAreRefusedByName) {
+  const std::string head =
+      "[population.a]\nmodel = \"lif\"\nsize = 10\n[projection.x]\nsource = \"a\"\ntarget = "
+      "\"a\"\nweight = 0.1\n";
+  try {
+    parse_config(head + "rule = \"fixed_indegree\"\nindegree = 10\nmultapses = false\n", {});
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("projection.x.indegree = 10: must be <= 9"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(parse_config(head + "rule = \"fixed_total_number\"\nn = -1\n", {}), InputError);
+  EXPECT_THROW(parse_config(head + "rule = \"fixed_outdegree\"\n", {}), InputError);
+  EXPECT_THROW(parse_config(head + "rule = \"fixed_indegree\"\nindegree = 3\nk = 2\n", {}),
+               InputError);
 }
 
 }  // namespace
