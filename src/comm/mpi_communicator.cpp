@@ -31,6 +31,7 @@ struct WireHealth {
   std::int64_t variable;
   std::int64_t population;
   double value;
+  std::int64_t stop_signal;
 };
 
 }  // namespace
@@ -74,7 +75,8 @@ void MpiCommunicator::exchange(std::span<const Spike> local, Step epoch_begin, S
                         static_cast<std::int64_t>(health.gid),
                         static_cast<std::int64_t>(health.variable),
                         static_cast<std::int64_t>(health.population),
-                        health.value};
+                        health.value,
+                        health.stop_signal};
   std::vector<WireHealth> everyone(static_cast<std::size_t>(size_));
   const double wait_start = MPI_Wtime();
   check_mpi(MPI_Allgather(&mine, sizeof(WireHealth), MPI_BYTE, everyone.data(), sizeof(WireHealth),
@@ -88,6 +90,7 @@ void MpiCommunicator::exchange(std::span<const Spike> local, Step epoch_begin, S
     counts_[static_cast<std::size_t>(r)] = static_cast<int>(h.count);
     displacements_[static_cast<std::size_t>(r)] = total;
     total += static_cast<int>(h.count);
+    health.stop_signal = std::max(health.stop_signal, static_cast<int>(h.stop_signal));
     if (h.failed) {
       Health other;
       other.failed = true;

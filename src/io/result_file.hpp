@@ -117,6 +117,16 @@ class ResultFile {
   void append_weights(std::size_t handle, const WeightRecording& rows);
 
   void write_run_stats(const RunStats& stats);
+  // Writes HDF5's metadata (superblock, object headers, chunk indices) and data to the file, so
+  // that a process killed after this point leaves a file that reads back to here (without it,
+  // nothing but raw data reaches the disk before the file is closed: a killed run's file started
+  // with zero bytes). Also the point where the ranks agree on failed writes: when any rank's
+  // write failed since the last flush, every rank throws IoError (`cannot write <file>: <OS
+  // reason>`).
+  void flush();
+  // Writes /meta stop_reason (why the run ended early: a blow-up, a signal), flushes and closes
+  // the file with complete = 0. Later calls throw std::logic_error.
+  void close_incomplete(const std::string& reason);
   // Flushes, sets /meta complete = 1 and closes the file; later calls throw std::logic_error.
   void mark_complete();
 

@@ -82,23 +82,40 @@ void ResultFile::append_weights(std::size_t handle, const WeightRecording& w) {
                   "append_weights");
   if (snaps > 0) {
     const auto rows = static_cast<hsize_t>(snaps);
-    append_rows(sets.times, H5T_NATIVE_DOUBLE, sets.snapshots, rows, 0, f.rank == 0 ? rows : 0,
-                w.snapshot_times.data(), f.transfer);
-    append_columns(sets.weight, sets.snapshots, rows, sets.columns, sets.my_columns,
-                   w.my_weights.data(), f.transfer);
+    f.attempt([&] {
+      append_rows(sets.times, H5T_NATIVE_DOUBLE, sets.snapshots, rows, 0, f.rank == 0 ? rows : 0,
+                  w.snapshot_times.data(), f.transfer);
+    });
+    f.attempt([&] {
+      append_columns(sets.weight, sets.snapshots, rows, sets.columns, sets.my_columns,
+                     w.my_weights.data(), f.transfer);
+    });
     sets.snapshots += rows;
   }
   if (stats > 0) {
     const auto rows = static_cast<hsize_t>(stats);
     const hsize_t mine = f.rank == 0 ? rows : 0;
-    append_rows(sets.stats_times, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine,
-                w.stats_times.data(), f.transfer);
-    append_rows(sets.mean, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.mean.data(), f.transfer);
-    append_rows(sets.sd, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.sd.data(), f.transfer);
-    append_rows(sets.min, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.min.data(), f.transfer);
-    append_rows(sets.max, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.max.data(), f.transfer);
-    append_whole_rows(sets.histogram, H5T_NATIVE_UINT64, sets.stats, rows, sets.bins, mine,
-                      w.histogram.data(), f.transfer);
+    f.attempt([&] {
+      append_rows(sets.stats_times, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine,
+                  w.stats_times.data(), f.transfer);
+    });
+    f.attempt([&] {
+      append_rows(sets.mean, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.mean.data(),
+                  f.transfer);
+    });
+    f.attempt([&] {
+      append_rows(sets.sd, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.sd.data(), f.transfer);
+    });
+    f.attempt([&] {
+      append_rows(sets.min, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.min.data(), f.transfer);
+    });
+    f.attempt([&] {
+      append_rows(sets.max, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.max.data(), f.transfer);
+    });
+    f.attempt([&] {
+      append_whole_rows(sets.histogram, H5T_NATIVE_UINT64, sets.stats, rows, sets.bins, mine,
+                        w.histogram.data(), f.transfer);
+    });
     sets.stats += rows;
   }
 }
