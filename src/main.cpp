@@ -4,10 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <new>
 
 #include "app/commands.hpp"
 #include "comm/mpi_communicator.hpp"
 #include "comm/mpi_environment.hpp"
+#include "core/stop_request.hpp"
 #include "myelin/version.hpp"
 
 namespace {
@@ -76,14 +78,31 @@ int parse_and_run(int argc, char** argv, myelin::Communicator& comm) {
   return static_cast<int>(myelin::info_command(info_path, comm));
 }
 
+// An allocation failed on this rank, possibly while others are inside a collective: one
+// process prints and exits; with more ranks only an abort cannot hang (the launcher reports it).
+int out_of_memory(myelin::Communicator& comm, const std::string& what) {
+  const std::string message =
+      what.starts_with("out of memory") ? what : "out of memory while " + what;
+  std::fprintf(stderr, "myelin: error: %s (rank %d)\n", message.c_str(), comm.rank());
+  std::fflush(stderr);
+  const int code = static_cast<int>(myelin::ExitCode::out_of_memory);
+  if (comm.size() > 1) myelin::MpiEnvironment::abort_all(code);
+  return code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
     myelin::MpiEnvironment environment(argc, argv);
     auto comm = myelin::MpiCommunicator::world();
+    myelin::install_stop_handlers();
     try {
       return parse_and_run(argc, argv, comm);
+    } catch (const std::bad_alloc&) {
+      return out_of_memory(comm, "running");
+    } catch (const myelin::OutOfMemory& e) {
+      return out_of_memory(comm, e.what());
     } catch (const std::exception& e) {
       // Unexpected: other ranks may be inside a collective, so only an abort cannot hang.
       std::fprintf(stderr, "myelin: internal error on rank %d: %s\n", comm.rank(), e.what());

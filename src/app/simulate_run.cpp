@@ -1,20 +1,83 @@
 #include "app/simulate_run.hpp"
 
+#include <memory>
+#include <new>
+
 #include "app/agreement.hpp"
 #include "io/create_result_file.hpp"
+#include "io/output_commit.hpp"
 #include "myelin/version.hpp"
 
 namespace myelin {
+
+namespace {
+
+// Runs `step`; an allocation failure in it becomes OutOfMemory naming `phase`.
+template <typename F>
+decltype(auto) in_phase(const char* phase, F&& step) {
+  try {
+    return step();
+  } catch (const std::bad_alloc&) {
+    throw OutOfMemory(phase);
+  }
+}
+
+// Rank 0 renames the finished file over the output path; every rank learns the verdict.
+void commit(Communicator& comm, const std::string& partial, const std::string& path) {
+  std::string error;
+  if (comm.rank() == 0) {
+    try {
+      commit_output(partial, path);
+    } catch (const IoError& e) {
+      error = e.what();
+    }
+  }
+  error = comm.broadcast(error, 0);
+  if (!error.empty()) throw IoError(error);
+}
+
+}  // namespace
 
 RunOutcome simulate_to_file(const Config& config, Communicator& comm, int threads,
                             const LaunchEnvironment& launch, const ProgressFn& progress,
                             const FinishedFn& on_finished) {
   RunOutcome outcome;
-  Simulation sim(config, comm, threads);
+  const std::string& path = config.output.file;
+  const std::string partial = partial_path(path);
+
+  // Before any work, so that a second run on the same path fails at once.
+  OutputLock lock;
+  {
+    ExitCode code = ExitCode::ok;
+    std::string error;
+    if (comm.rank() == 0) {
+      try {
+        lock = OutputLock(path, close_reserve_bytes);
+      } catch (const InputError& e) {
+        code = ExitCode::bad_input;
+        error = e.what();
+      } catch (const IoError& e) {  // the disk is already full
+        code = ExitCode::io_error;
+        error = e.what();
+      }
+    }
+    error = comm.broadcast(error, 0);
+    code =
+        static_cast<ExitCode>(std::stoi(comm.broadcast(std::to_string(static_cast<int>(code)), 0)));
+    if (code != ExitCode::ok) {
+      outcome.code = code;
+      outcome.error = error;
+      return outcome;
+    }
+  }
+
+  const auto sim = in_phase("building the network",
+                            [&] { return std::make_unique<Simulation>(config, comm, threads); });
 
   std::unique_ptr<ResultFile> file;
-  if (auto error =
-          agreed_error(comm, [&] { file = create_result_file(config.output.file, comm); })) {
+  if (auto error = agreed_error(comm, [&] {
+        in_phase("creating the output file", [&] { file = create_result_file(partial, comm); });
+      })) {
     outcome.code = ExitCode::bad_input;
     outcome.error = *error;
     return outcome;
@@ -30,21 +93,55 @@ RunOutcome simulate_to_file(const Config& config, Communicator& comm, int thread
   info.threads = threads;
   info.dt = config.simulation.dt;
   info.t_stop = config.simulation.t_stop;
-  info.min_delay = static_cast<double>(sim.network().min_delay) * config.simulation.dt;
+  info.min_delay = static_cast<double>(sim->network().min_delay) * config.simulation.dt;
   info.job_id = launch.job_id;
   info.launcher = launch.launcher;
-  file->write_run_info(info);
-  file->write_network(sim.network().projections, sim.network().partition);
-
   try {
-    outcome.summary = sim.run(*file, progress);
+    in_phase("writing the output file", [&] {
+      // The superblock on disk at once: a file killed from here on reads back.
+      file->flush();
+      file->write_run_info(info);
+      file->write_network(sim->network().projections, sim->network().partition);
+      file->flush();
+    });
+    outcome.summary = in_phase("simulating", [&] { return sim->run(*file, progress); });
   } catch (const NumericalError& e) {
-    file.reset();  // closes without marking the file complete
     outcome.code = ExitCode::numerical;
+    outcome.error = e.what();
+  } catch (const StopRequested& e) {
+    outcome.code = ExitCode::stopped;
+    outcome.error = e.what();
+  } catch (const IoError& e) {
+    // The partial file stays where it is, with what the last good flush wrote; an older result
+    // is kept. The reserve gives HDF5 room to write its metadata when it closes the file.
+    outcome.code = ExitCode::io_error;
+    outcome.error = e.what();
+    if (comm.rank() == 0) lock.free_reserve();
+    comm.barrier();
+    file.reset();
+    return outcome;
+  }
+  if (outcome.code != ExitCode::ok) {
+    // Flushed and closed with complete = 0 and the reason; it replaces any older result, so the
+    // output path never shows an older run's complete file after this run was asked for.
+    try {
+      file->close_incomplete(outcome.error);
+      commit(comm, partial, path);
+    } catch (const IoError& e) {
+      outcome.code = ExitCode::io_error;
+      outcome.error = e.what();
+    }
+    return outcome;
+  }
+  try {
+    file.reset();  // closed by mark_complete
+    commit(comm, partial, path);
+  } catch (const IoError& e) {
+    outcome.code = ExitCode::io_error;
     outcome.error = e.what();
     return outcome;
   }
-  if (on_finished && comm.rank() == 0) on_finished(outcome.summary, sim);
+  if (on_finished && comm.rank() == 0) on_finished(outcome.summary, *sim);
   return outcome;
 }
 

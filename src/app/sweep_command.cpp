@@ -16,6 +16,7 @@
 #include "app/simulate_run.hpp"
 #include "app/sweep_plan.hpp"
 #include "config/config_parser.hpp"
+#include "io/output_commit.hpp"
 #include "io/sweep_file.hpp"
 
 namespace myelin {
@@ -56,6 +57,7 @@ ExitCode sweep_command(const SweepOptions& options, Communicator& comm) {
 
   SweepPlan plan;
   std::vector<Config> configs;
+  OutputLock lock;  // rank 0 holds it until the sweep file is written
   if (auto error = agreed_error(comm, [&] {
         plan = make_sweep_plan(base->sweep, options.vary, options.seeds, options.ranks_per_run,
                                base->simulation.seed);
@@ -65,6 +67,7 @@ ExitCode sweep_command(const SweepOptions& options, Communicator& comm) {
               "must divide the number of ranks (" + std::to_string(comm.size()) + ")");
         configs = run_configs(options, plan, parts);
         if (comm.rank() == 0) {
+          lock = OutputLock(output);
           std::error_code ec;
           // A sweep that is killed must not leave an older complete file under this name.
           std::filesystem::remove(output, ec);
@@ -124,10 +127,11 @@ ExitCode sweep_command(const SweepOptions& options, Communicator& comm) {
     index.complete.push_back(run_code == ExitCode::ok ? 1 : 0);
     index.errors.push_back(reason);
     index.values.push_back(run.values);
-    // A run that could not create its file (bad_input) left none; a blown-up one left a
-    // partial file, copied so the failure can be inspected.
+    // A run that could not create its file (bad_input) or write it (io_error) left none; a
+    // blown-up or stopped one left a partial file, copied so the failure can be inspected.
     const std::string part = configs[i].output.file;
-    index.part_files.push_back(run_code == ExitCode::bad_input ? "" : part);
+    const bool no_part = run_code == ExitCode::bad_input || run_code == ExitCode::io_error;
+    index.part_files.push_back(no_part ? "" : part);
   }
   index.keys = plan.keys;
   index.config_text = base->text;

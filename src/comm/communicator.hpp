@@ -52,6 +52,16 @@ class Communicator {
   virtual std::vector<std::uint64_t> sum_each(std::vector<std::uint64_t> values) = 0;
   virtual double max(double value) = 0;
   virtual void barrier() = 0;
+
+  // Collectives of network construction and graph measures (never per epoch).
+  // Every rank's words, concatenated in rank order.
+  virtual std::vector<std::uint32_t> allgatherv(std::span<const std::uint32_t> mine) = 0;
+  // `send` holds the words for rank 0, then those for rank 1, ...: counts[r] words for rank r.
+  // Returns the words every rank sent to this one, in rank order.
+  virtual std::vector<std::uint32_t> alltoallv(std::span<const std::uint32_t> send,
+                                               std::span<const std::uint64_t> counts) = 0;
+  // Element-wise OR over ranks, in place (distributed breadth-first search on bitsets).
+  virtual void bitwise_or(std::span<std::uint64_t> words) = 0;
   // Collective: the ranks that pass the same `color` form a new communicator, ordered as here
   // (sweeps run whole simulations in such groups).
   virtual std::unique_ptr<Communicator> split(int color) = 0;
@@ -75,6 +85,14 @@ class LocalCommunicator final : public Communicator {
   std::vector<std::uint64_t> sum_each(std::vector<std::uint64_t> values) override { return values; }
   double max(double value) override { return value; }
   void barrier() override {}
+  std::vector<std::uint32_t> allgatherv(std::span<const std::uint32_t> mine) override {
+    return {mine.begin(), mine.end()};
+  }
+  std::vector<std::uint32_t> alltoallv(std::span<const std::uint32_t> send,
+                                       std::span<const std::uint64_t>) override {
+    return {send.begin(), send.end()};
+  }
+  void bitwise_or(std::span<std::uint64_t>) override {}
   std::unique_ptr<Communicator> split(int) override {
     return std::make_unique<LocalCommunicator>();
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -30,6 +31,7 @@ struct WireHealth {
   std::int64_t variable;
   std::int64_t population;
   double value;
+  std::int64_t stop_signal;
 };
 
 }  // namespace
@@ -73,7 +75,8 @@ void MpiCommunicator::exchange(std::span<const Spike> local, Step epoch_begin, S
                         static_cast<std::int64_t>(health.gid),
                         static_cast<std::int64_t>(health.variable),
                         static_cast<std::int64_t>(health.population),
-                        health.value};
+                        health.value,
+                        health.stop_signal};
   std::vector<WireHealth> everyone(static_cast<std::size_t>(size_));
   const double wait_start = MPI_Wtime();
   check_mpi(MPI_Allgather(&mine, sizeof(WireHealth), MPI_BYTE, everyone.data(), sizeof(WireHealth),
@@ -87,6 +90,7 @@ void MpiCommunicator::exchange(std::span<const Spike> local, Step epoch_begin, S
     counts_[static_cast<std::size_t>(r)] = static_cast<int>(h.count);
     displacements_[static_cast<std::size_t>(r)] = total;
     total += static_cast<int>(h.count);
+    health.stop_signal = std::max(health.stop_signal, static_cast<int>(h.stop_signal));
     if (h.failed) {
       Health other;
       other.failed = true;
@@ -158,6 +162,67 @@ double MpiCommunicator::max(double value) {
 
 void MpiCommunicator::barrier() {
   check_mpi(MPI_Barrier(comm_), "MPI_Barrier");
+}
+
+namespace {
+
+// MPI counts are int: larger messages are a caller's bug (construction routes in chunks).
+int mpi_count(std::uint64_t n, const char* call) {
+  if (n > static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
+    throw std::length_error(std::string(call) + ": " + std::to_string(n) +
+                            " words exceed the MPI count limit");
+  return static_cast<int>(n);
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> MpiCommunicator::allgatherv(std::span<const std::uint32_t> mine) {
+  const int count = mpi_count(mine.size(), "MPI_Allgatherv");
+  std::vector<int> counts(static_cast<std::size_t>(size_));
+  check_mpi(MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_), "MPI_Allgather");
+  std::vector<int> displacements(counts.size());
+  std::uint64_t total = 0;
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    displacements[r] = mpi_count(total, "MPI_Allgatherv");
+    total += static_cast<std::uint64_t>(counts[r]);
+  }
+  std::vector<std::uint32_t> out(total);
+  check_mpi(MPI_Allgatherv(mine.data(), count, MPI_UINT32_T, out.data(), counts.data(),
+                           displacements.data(), MPI_UINT32_T, comm_),
+            "MPI_Allgatherv");
+  return out;
+}
+
+std::vector<std::uint32_t> MpiCommunicator::alltoallv(std::span<const std::uint32_t> send,
+                                                      std::span<const std::uint64_t> counts) {
+  const auto n = static_cast<std::size_t>(size_);
+  std::vector<int> send_counts(n), send_displacements(n), receive_counts(n),
+      receive_displacements(n);
+  std::uint64_t offset = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    send_counts[r] = mpi_count(counts[r], "MPI_Alltoallv");
+    send_displacements[r] = mpi_count(offset, "MPI_Alltoallv");
+    offset += counts[r];
+  }
+  check_mpi(MPI_Alltoall(send_counts.data(), 1, MPI_INT, receive_counts.data(), 1, MPI_INT, comm_),
+            "MPI_Alltoall");
+  std::uint64_t total = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    receive_displacements[r] = mpi_count(total, "MPI_Alltoallv");
+    total += static_cast<std::uint64_t>(receive_counts[r]);
+  }
+  std::vector<std::uint32_t> out(total);
+  check_mpi(MPI_Alltoallv(send.data(), send_counts.data(), send_displacements.data(), MPI_UINT32_T,
+                          out.data(), receive_counts.data(), receive_displacements.data(),
+                          MPI_UINT32_T, comm_),
+            "MPI_Alltoallv");
+  return out;
+}
+
+void MpiCommunicator::bitwise_or(std::span<std::uint64_t> words) {
+  check_mpi(MPI_Allreduce(MPI_IN_PLACE, words.data(), mpi_count(words.size(), "MPI_Allreduce"),
+                          MPI_UINT64_T, MPI_BOR, comm_),
+            "MPI_Allreduce");
 }
 
 }  // namespace myelin

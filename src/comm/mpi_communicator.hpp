@@ -31,6 +31,10 @@ class MpiCommunicator final : public Communicator {
   std::vector<std::uint64_t> sum_each(std::vector<std::uint64_t> values) override;
   double max(double value) override;
   void barrier() override;
+  std::vector<std::uint32_t> allgatherv(std::span<const std::uint32_t> mine) override;
+  std::vector<std::uint32_t> alltoallv(std::span<const std::uint32_t> send,
+                                       std::span<const std::uint64_t> counts) override;
+  void bitwise_or(std::span<std::uint64_t> words) override;
   std::unique_ptr<Communicator> split(int color) override;
 
  private:

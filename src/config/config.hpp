@@ -67,7 +67,15 @@ struct PopulationConfig {
   std::vector<DcWindow> dc;  // dc inputs onto this population, in the order of their names
 };
 
-enum class ConnectionRule { small_world, fixed_probability, one_to_one, all_to_all };
+enum class ConnectionRule {
+  small_world,
+  fixed_probability,
+  one_to_one,
+  all_to_all,
+  fixed_indegree,      // `indegree` sources drawn per target
+  fixed_outdegree,     // `outdegree` targets drawn per source
+  fixed_total_number,  // `n` synapses between uniformly drawn pairs
+};
 
 // Pair-based STDP with exponential traces (projection `plasticity = { ... }`).
 // power_law: NEST stdp_pl_synapse_hom (Morrison, Aertsen & Diesmann 2007).
@@ -95,8 +103,11 @@ struct ProjectionConfig {
   ConnectionRule rule = ConnectionRule::fixed_probability;
   int k = 0;       // small_world: lattice neighbours (even)
   double p = 0.0;  // small_world: rewiring probability; fixed_probability: connection probability
-  bool symmetric = true;  // small_world: each undirected edge gives a synapse each way
-  bool autapses = false;  // fixed_probability, all_to_all: allow i -> i when source == target
+  bool symmetric = true;     // small_world: each undirected edge gives a synapse each way
+  bool autapses = false;     // all but small_world, one_to_one: allow i -> i when source == target
+  bool multapses = true;     // fixed_indegree/outdegree/total_number: allow repeated pairs
+  std::uint64_t number = 0;  // fixed_indegree: indegree; fixed_outdegree: outdegree;
+                             // fixed_total_number: n
   std::string synapse = "delta";  // delta, exp_current, alpha_current, exp_conductance, ...
   double tau_syn = 0.0;           // [ms] all but delta
   double e_rev = 0.0;             // [mV] conductance synapses

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "config/input_parser.hpp"
@@ -51,8 +52,12 @@ ConnectionRule parse_rule(const std::string& key, const std::string& rule) {
   if (rule == "fixed_probability") return ConnectionRule::fixed_probability;
   if (rule == "one_to_one") return ConnectionRule::one_to_one;
   if (rule == "all_to_all") return ConnectionRule::all_to_all;
+  if (rule == "fixed_indegree") return ConnectionRule::fixed_indegree;
+  if (rule == "fixed_outdegree") return ConnectionRule::fixed_outdegree;
+  if (rule == "fixed_total_number") return ConnectionRule::fixed_total_number;
   throw input_error(key, "\"" + rule + "\"",
-                    "unknown rule (known: small_world, fixed_probability, one_to_one, all_to_all)");
+                    "unknown rule (known: small_world, fixed_probability, one_to_one, all_to_all, "
+                    "fixed_indegree, fixed_outdegree, fixed_total_number)");
 }
 
 ProjectionConfig read_projection(const std::string& name, TableReader r, const Config& config) {
@@ -109,6 +114,41 @@ ProjectionConfig read_projection(const std::string& name, TableReader r, const C
       if (auto v = r.boolean("autapses")) proj.autapses = *v;
       for (const char* k : {"k", "p", "symmetric"}) unused_by_rule(k);
       break;
+    case ConnectionRule::fixed_indegree:
+    case ConnectionRule::fixed_outdegree:
+    case ConnectionRule::fixed_total_number: {
+      for (const char* k : {"k", "p", "symmetric"}) unused_by_rule(k);
+      if (auto v = r.boolean("autapses")) proj.autapses = *v;
+      if (auto v = r.boolean("multapses")) proj.multapses = *v;
+      const char* key_name = proj.rule == ConnectionRule::fixed_indegree    ? "indegree"
+                             : proj.rule == ConnectionRule::fixed_outdegree ? "outdegree"
+                                                                            : "n";
+      const auto number = required(r.integer(key_name), r, key_name);
+      if (number < 0) throw input_error(r.key(key_name), std::to_string(number), "must be >= 0");
+      proj.number = static_cast<std::uint64_t>(number);
+      // Without multapses each source (indegree), target (outdegree) or pair (total) is used
+      // once, so the number must fit.
+      const bool same = proj.source == proj.target;
+      const std::uint64_t self = same && !proj.autapses ? 1 : 0;
+      const std::uint64_t limit =
+          proj.rule == ConnectionRule::fixed_indegree ? source->size - self
+          : proj.rule == ConnectionRule::fixed_outdegree
+              ? target->size - self
+              : std::uint64_t{source->size} * target->size - self * target->size;
+      if (!proj.multapses && proj.number > limit)
+        throw input_error(
+            r.key(key_name), std::to_string(number),
+            "must be <= " + std::to_string(limit) + " without multapses (distinct " +
+                (proj.rule == ConnectionRule::fixed_total_number ? "pairs" : "partners") +
+                " available)");
+      if (limit == 0 && proj.number > 0)
+        throw input_error(r.key(key_name), std::to_string(number),
+                          "no partner available (one neuron and autapses = false)");
+      if (proj.rule != ConnectionRule::fixed_total_number &&
+          proj.number > std::numeric_limits<std::uint32_t>::max())
+        throw input_error(r.key(key_name), std::to_string(number), "must be < 2^32");
+      break;
+    }
   }
   if (auto v = r.string("synapse")) proj.synapse = *v;
   const bool delta = proj.synapse == "delta";

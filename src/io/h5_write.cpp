@@ -205,6 +205,28 @@ void append_columns(hid_t set, hsize_t old_rows, hsize_t rows, hsize_t n_columns
            what);
 }
 
+H5Handle write_selected(hid_t parent, const std::string& name, hid_t type, hsize_t n,
+                        std::span<const std::uint32_t> columns, const void* data, hid_t transfer) {
+  const std::string what = child_name(parent, name);
+  H5Handle file_space = simple_space(&n, 1, nullptr, what);
+  H5Handle set(
+      H5Dcreate2(parent, name.c_str(), type, file_space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      H5Dclose, "H5Dcreate2", what);
+  const std::vector<Run> runs = runs_of(columns);
+  if (runs.empty()) select_none(file_space, what);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const hsize_t start = runs[i].first, count = runs[i].length;
+    h5_check(H5Sselect_hyperslab(file_space, i == 0 ? H5S_SELECT_SET : H5S_SELECT_OR, &start,
+                                 nullptr, &count, nullptr),
+             "H5Sselect_hyperslab", what);
+  }
+  const hsize_t memory_n = std::max<hsize_t>(columns.size(), 1);
+  H5Handle memory_space = simple_space(&memory_n, 1, nullptr, what);
+  if (columns.empty()) select_none(memory_space, what);
+  h5_check(H5Dwrite(set, type, memory_space, file_space, transfer, data), "H5Dwrite", what);
+  return set;
+}
+
 void append_whole_rows(hid_t set, hid_t type, hsize_t old_rows, hsize_t rows, hsize_t columns,
                        hsize_t count, const void* data, hid_t transfer) {
   const std::string what = h5_name(set);

@@ -58,6 +58,11 @@ H5Handle write_replicated(hid_t parent, const std::string& name, std::span<const
   return write_replicated(parent, name, native_type<T>(), dims, data.data(), rank, transfer);
 }
 
+// A 1-D dataset of `n` elements written collectively, each rank its `columns` (ascending,
+// disjoint between ranks) from `data` (one element per column).
+H5Handle write_selected(hid_t parent, const std::string& name, hid_t type, hsize_t n,
+                        std::span<const std::uint32_t> columns, const void* data, hid_t transfer);
+
 // An empty chunked dataset that grows along its first dimension: 1-D when `columns` is empty,
 // else rows x columns.
 H5Handle create_extendable(hid_t parent, const std::string& name, hid_t type,

@@ -9,6 +9,7 @@
 
 #include "io/h5_handle.hpp"
 #include "io/h5_write.hpp"
+#include "io/output_commit.hpp"
 #include "io/result_file_impl.hpp"
 #include "myelin/errors.hpp"
 
@@ -165,10 +166,14 @@ void ResultFile::append_spikes(std::size_t population, std::span<const std::uint
   const std::uint64_t total = global[0];
   if (total == 0) return;
   Impl::Spikes& sets = f.spikes[population];
-  append_rows(sets.node_ids, H5T_NATIVE_UINT64, sets.rows, total, offset, mine, node_ids.data(),
-              f.transfer);
-  append_rows(sets.timestamps, H5T_NATIVE_DOUBLE, sets.rows, total, offset, mine,
-              timestamps_ms.data(), f.transfer);
+  f.attempt([&] {
+    append_rows(sets.node_ids, H5T_NATIVE_UINT64, sets.rows, total, offset, mine, node_ids.data(),
+                f.transfer);
+  });
+  f.attempt([&] {
+    append_rows(sets.timestamps, H5T_NATIVE_DOUBLE, sets.rows, total, offset, mine,
+                timestamps_ms.data(), f.transfer);
+  });
   sets.rows += total;
 }
 
@@ -225,11 +230,15 @@ void ResultFile::append_traces(std::size_t handle, std::span<const double> times
   if (rows == 0) return;
   const auto n = static_cast<hsize_t>(rows);
   // The sample times are the same on every rank: rank 0 writes them.
-  append_rows(sets.times, H5T_NATIVE_DOUBLE, sets.rows, n, 0, f.rank == 0 ? n : 0, times_ms.data(),
-              f.transfer);
+  f.attempt([&] {
+    append_rows(sets.times, H5T_NATIVE_DOUBLE, sets.rows, n, 0, f.rank == 0 ? n : 0,
+                times_ms.data(), f.transfer);
+  });
   for (std::size_t v = 0; v < sets.variables.size(); ++v)
-    append_columns(sets.variables[v], sets.rows, n, sets.columns, sets.my_columns, values[v].data(),
-                   f.transfer);
+    f.attempt([&] {
+      append_columns(sets.variables[v], sets.rows, n, sets.columns, sets.my_columns,
+                     values[v].data(), f.transfer);
+    });
   sets.rows += n;
 }
 
@@ -262,11 +271,48 @@ void ResultFile::write_run_stats(const RunStats& stats) {
   write_attribute(f.meta, "epochs", stats.epochs);
 }
 
+void ResultFile::Impl::agree_on_writes() {
+  const bool failed_here = !write_failure.empty();
+  // MINLOC: value 0 where a write failed, so the result names the lowest failing rank.
+  struct {
+    int ok;
+    int rank;
+  } mine{failed_here ? 0 : 1, rank}, first{1, 0};
+  MPI_Allreduce(&mine, &first, 1, MPI_2INT, MPI_MINLOC, comm);
+  if (first.ok == 1) return;
+  std::string message = failed_here ? describe_write_failure(path, write_failure) : std::string();
+  int length = static_cast<int>(message.size());
+  MPI_Bcast(&length, 1, MPI_INT, first.rank, comm);
+  message.resize(static_cast<std::size_t>(length));
+  MPI_Bcast(message.data(), length, MPI_CHAR, first.rank, comm);
+  throw IoError(message);
+}
+
+void ResultFile::flush() {
+  Impl& f = *impl_;
+  f.require_open("flush");
+  f.attempt([&] { h5_check(H5Fflush(f.file, H5F_SCOPE_GLOBAL), "H5Fflush", f.path); });
+  f.agree_on_writes();
+}
+
+void ResultFile::close_incomplete(const std::string& reason) {
+  Impl& f = *impl_;
+  f.require_open("close_incomplete");
+  f.attempt([&] { write_attribute(f.meta, "stop_reason", reason); });
+  flush();
+  f.traces.clear();
+  f.spikes.clear();
+  f.weights.clear();
+  f.meta.reset();
+  f.transfer.reset();
+  f.file.close(f.path);
+}
+
 void ResultFile::mark_complete() {
   Impl& f = *impl_;
   f.require_open("mark_complete");
   // Data first, then the flag, so a crash in between leaves complete = 0.
-  h5_check(H5Fflush(f.file, H5F_SCOPE_GLOBAL), "H5Fflush", f.path);
+  flush();
   write_attribute(f.meta, "complete", 1);
   f.traces.clear();
   f.spikes.clear();

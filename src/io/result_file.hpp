@@ -59,15 +59,17 @@ struct WeightRecording {
   std::string pairing;                                                  // all_to_all, nearest
   double A_plus = 0.0, A_minus = 0.0, tau_plus = 0.0, tau_minus = 0.0;  // [ms] for taus
   double w_min = 0.0, w_max = 0.0, dendritic_delay = 0.0;               // [ms] for the delay
-  // Every synapse, in canonical (target, source, edge) order; the same on every rank.
-  std::vector<std::uint64_t> source, target;
-  std::vector<double> delay_ms;
-  std::vector<double> snapshot_times;      // [ms]
-  std::vector<std::uint32_t> my_columns;   // this rank's synapses, ascending
-  std::vector<double> my_weights;          // [snapshot][my column]
-  std::vector<double> stats_times;         // [ms], the same on every rank, as the stats:
-  std::vector<double> mean, sd, min, max;  // [stats time]
-  std::vector<std::uint64_t> histogram;    // [stats time][bin], bins over [w_min, w_max]
+  // Synapses are columns in canonical (target, source, key) order; each rank passes its own
+  // columns (my_columns, ascending) and their source, target and delay.
+  std::uint64_t n_columns = 0;                // over all ranks
+  std::vector<std::uint64_t> source, target;  // [my column] population-local
+  std::vector<double> delay_ms;               // [my column]
+  std::vector<double> snapshot_times;         // [ms]
+  std::vector<std::uint32_t> my_columns;      // this rank's synapses, ascending
+  std::vector<double> my_weights;             // [snapshot][my column]
+  std::vector<double> stats_times;            // [ms], the same on every rank, as the stats:
+  std::vector<double> mean, sd, min, max;     // [stats time]
+  std::vector<std::uint64_t> histogram;       // [stats time][bin], bins over [w_min, w_max]
   std::uint32_t bins = 0;
 };
 
@@ -115,6 +117,16 @@ class ResultFile {
   void append_weights(std::size_t handle, const WeightRecording& rows);
 
   void write_run_stats(const RunStats& stats);
+  // Writes HDF5's metadata (superblock, object headers, chunk indices) and data to the file, so
+  // that a process killed after this point leaves a file that reads back to here (without it,
+  // nothing but raw data reaches the disk before the file is closed: a killed run's file started
+  // with zero bytes). Also the point where the ranks agree on failed writes: when any rank's
+  // write failed since the last flush, every rank throws IoError (`cannot write <file>: <OS
+  // reason>`).
+  void flush();
+  // Writes /meta stop_reason (why the run ended early: a blow-up, a signal), flushes and closes
+  // the file with complete = 0. Later calls throw std::logic_error.
+  void close_incomplete(const std::string& reason);
   // Flushes, sets /meta complete = 1 and closes the file; later calls throw std::logic_error.
   void mark_complete();
 

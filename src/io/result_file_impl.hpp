@@ -68,6 +68,21 @@ struct ResultFile::Impl {
   std::vector<Traces> traces;
   std::vector<Weights> weights;
 
+  // A write that fails on one rank must not make that rank skip a collective call the others
+  // make: each append is attempted, its failure kept, and the ranks agree at the next flush.
+  std::string write_failure;  // this rank's first failed write since the run began
+  template <typename F>
+  void attempt(F&& write) {
+    try {
+      write();
+    } catch (const std::runtime_error& e) {
+      if (write_failure.empty()) write_failure = e.what();
+    }
+  }
+  // Collective: when a write failed on any rank, every rank throws IoError with the lowest
+  // failing rank's message, `cannot write <path>: <OS reason>`.
+  void agree_on_writes();
+
   void require_open(const char* call) const {
     if (!file.valid())
       throw std::logic_error(std::string("ResultFile::") + call + ": " + path +

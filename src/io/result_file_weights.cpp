@@ -11,8 +11,9 @@ namespace myelin {
 std::size_t ResultFile::create_weights(const WeightRecording& w) {
   Impl& f = *impl_;
   f.require_open("create_weights");
-  const std::size_t n = w.source.size();
-  const bool ok = w.target.size() == n && w.delay_ms.size() == n &&
+  const std::size_t n = w.n_columns;
+  const std::size_t mine = w.my_columns.size();
+  const bool ok = w.source.size() == mine && w.target.size() == mine && w.delay_ms.size() == mine &&
                   strictly_ascending_below(w.my_columns, n) && w.bins > 0;
   std::uint64_t local[2] = {w.my_columns.size(), ok ? 0U : 1U};
   std::uint64_t global[2] = {0, 0};
@@ -32,10 +33,11 @@ std::size_t ResultFile::create_weights(const WeightRecording& w) {
         std::pair{"w_min", w.w_min}, std::pair{"w_max", w.w_max},
         std::pair{"dendritic_delay", w.dendritic_delay}})
     write_attribute(g, name, value);
-  write_replicated<std::uint64_t>(g, "source", w.source, {n}, f.rank, f.transfer);
-  write_replicated<std::uint64_t>(g, "target", w.target, {n}, f.rank, f.transfer);
-  write_attribute(write_replicated<double>(g, "delay", w.delay_ms, {n}, f.rank, f.transfer),
-                  "units", "ms");
+  write_selected(g, "source", H5T_NATIVE_UINT64, n, w.my_columns, w.source.data(), f.transfer);
+  write_selected(g, "target", H5T_NATIVE_UINT64, n, w.my_columns, w.target.data(), f.transfer);
+  write_attribute(
+      write_selected(g, "delay", H5T_NATIVE_DOUBLE, n, w.my_columns, w.delay_ms.data(), f.transfer),
+      "units", "ms");
   Impl::Weights sets;
   sets.columns = n;
   sets.bins = w.bins;
@@ -80,23 +82,40 @@ void ResultFile::append_weights(std::size_t handle, const WeightRecording& w) {
                   "append_weights");
   if (snaps > 0) {
     const auto rows = static_cast<hsize_t>(snaps);
-    append_rows(sets.times, H5T_NATIVE_DOUBLE, sets.snapshots, rows, 0, f.rank == 0 ? rows : 0,
-                w.snapshot_times.data(), f.transfer);
-    append_columns(sets.weight, sets.snapshots, rows, sets.columns, sets.my_columns,
-                   w.my_weights.data(), f.transfer);
+    f.attempt([&] {
+      append_rows(sets.times, H5T_NATIVE_DOUBLE, sets.snapshots, rows, 0, f.rank == 0 ? rows : 0,
+                  w.snapshot_times.data(), f.transfer);
+    });
+    f.attempt([&] {
+      append_columns(sets.weight, sets.snapshots, rows, sets.columns, sets.my_columns,
+                     w.my_weights.data(), f.transfer);
+    });
     sets.snapshots += rows;
   }
   if (stats > 0) {
     const auto rows = static_cast<hsize_t>(stats);
     const hsize_t mine = f.rank == 0 ? rows : 0;
-    append_rows(sets.stats_times, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine,
-                w.stats_times.data(), f.transfer);
-    append_rows(sets.mean, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.mean.data(), f.transfer);
-    append_rows(sets.sd, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.sd.data(), f.transfer);
-    append_rows(sets.min, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.min.data(), f.transfer);
-    append_rows(sets.max, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.max.data(), f.transfer);
-    append_whole_rows(sets.histogram, H5T_NATIVE_UINT64, sets.stats, rows, sets.bins, mine,
-                      w.histogram.data(), f.transfer);
+    f.attempt([&] {
+      append_rows(sets.stats_times, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine,
+                  w.stats_times.data(), f.transfer);
+    });
+    f.attempt([&] {
+      append_rows(sets.mean, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.mean.data(),
+                  f.transfer);
+    });
+    f.attempt([&] {
+      append_rows(sets.sd, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.sd.data(), f.transfer);
+    });
+    f.attempt([&] {
+      append_rows(sets.min, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.min.data(), f.transfer);
+    });
+    f.attempt([&] {
+      append_rows(sets.max, H5T_NATIVE_DOUBLE, sets.stats, rows, 0, mine, w.max.data(), f.transfer);
+    });
+    f.attempt([&] {
+      append_whole_rows(sets.histogram, H5T_NATIVE_UINT64, sets.stats, rows, sets.bins, mine,
+                        w.histogram.data(), f.transfer);
+    });
     sets.stats += rows;
   }
 }

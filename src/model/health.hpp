@@ -17,6 +17,9 @@ struct Health {
   std::uint32_t variable = 0;  // index into the model's recordable variables
   std::uint32_t population = 0;
   double value = 0.0;
+  // A stop request (the signal number, 0 = none): not a failure; agreed with the health so
+  // that every rank stops after the same epoch. The largest number wins, on every rank.
+  int stop_signal = 0;
 
   void report(Step s, Gid g, std::uint32_t var, double v) {
     if (!failed || s < step || (s == step && g < gid)) {
@@ -28,8 +31,10 @@ struct Health {
     }
   }
   void merge(const Health& other) {
+    const int stop = stop_signal > other.stop_signal ? stop_signal : other.stop_signal;
     if (other.failed && (!failed || other.step < step || (other.step == step && other.gid < gid)))
       *this = other;
+    stop_signal = stop;
   }
 };
 

@@ -1,17 +1,23 @@
 #pragma once
 
-// The part of the network one rank simulates, built the same way on every rank from the
-// config alone: every rank generates the global graph (deterministic, per-vertex random
-// streams), partitions it with Boost.Graph, keeps the synapses onto its own neurons and
-// drops the rest. Pure computation: no MPI, no OpenMP.
+// The part of the network one rank simulates, and only that part. The partition is decided
+// first (network/partition.hpp, from counts every rank computes alike); then each rank
+// generates the synapses onto its own neurons: per-target rules directly, small_world from
+// its own vertices with the far ends routed to their owners in one collective per chunk
+// (network/generators.hpp). Every draw is keyed by the synapse's identity, so the network is
+// the same for every split. No rank holds the global edge list or any array by gid beyond the
+// one-bit-per-neuron SourceIndex.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "comm/communicator.hpp"
 #include "config/config.hpp"
 #include "myelin/types.hpp"
+#include "network/partition.hpp"
+#include "network/source_index.hpp"
 #include "synapse/synapse_ports.hpp"
 
 namespace myelin {
@@ -25,21 +31,31 @@ struct PopulationLayout {
 // Populations in config order (sorted by name), laid out one after another in gid space.
 std::vector<PopulationLayout> layout_populations(const Config& config);
 
-// Synapses whose targets one thread owns, in CSR form keyed by source gid. Inside a row the
-// order is canonical: (target gid, projection index, edge index), the same for every split,
-// so each target accumulates its inputs in the same order whatever the ranks and threads.
+// Static synapses whose targets one thread owns, 12 bytes each (target channel u32, weight
+// float64: weights keep full precision, so every exact-PSP test keeps its tolerance). Rows are
+// the rank's SourceIndex rows; inside a row the synapses form runs of equal delay, ascending,
+// so a delay costs 8 bytes per run, not 2-4 per synapse, and delivery computes each arrival slot
+// once per run. Within a run the order is the generation order (projection, then the rule's
+// order per target), so each target accumulates its inputs in the same order for any split.
 struct ThreadSynapses {
-  std::vector<std::uint64_t> row_begin;  // size n_global + 1
-  std::vector<std::uint32_t> target;     // rank-local input channel (see LocalNetwork)
-  std::vector<double> weight;            // [mV], [pA] or [nS] by synapse kind
-  std::vector<std::uint32_t> delay;      // [steps], >= 1
+  std::vector<std::uint32_t> row_run;    // [row] first run of the row; rows + 1 entries
+  std::vector<std::uint32_t> run_delay;  // [run] [steps] >= 1
+  std::vector<std::uint32_t> run_end;    // [run] one past its last synapse (run r starts at
+                                         // run_end[r - 1], run 0 at 0)
+  std::vector<std::uint32_t> target;     // [synapse] rank-local input channel (see LocalNetwork)
+  std::vector<double> weight;            // [synapse] [mV], [pA] or [nS] by synapse kind
+  std::size_t size() const { return target.size(); }
+  std::uint64_t bytes() const {
+    return row_run.size() * 4 + run_delay.size() * 4 + run_end.size() * 4 + target.size() * 4 +
+           weight.size() * 8;
+  }
 };
 
 // Plastic synapses whose targets one thread owns: the same CSR by source and canonical order
 // as ThreadSynapses, plus what STDP needs. Their weights change, so they are delivered when
 // they land (see plasticity/thread_plasticity.hpp), not added to the ring buffer at once.
 struct ThreadPlasticSynapses {
-  std::vector<std::uint64_t> row_begin;  // size n_global + 1 (empty: no plastic synapses)
+  std::vector<std::uint64_t> row_begin;  // [SourceIndex row] rows + 1 (empty: no plastic synapses)
   std::vector<std::uint32_t> target;     // rank-local input channel
   std::vector<std::uint32_t> delay;      // [steps]
   std::vector<double> weight;            // initial weight
@@ -50,17 +66,20 @@ struct ThreadPlasticSynapses {
   std::vector<std::uint32_t> incoming;   // [post] plastic synapses onto it
 };
 
-// A plastic projection, the same on every rank. Synapses are numbered in canonical order
-// (target, source, edge index), the column order of /weights/<name>.
+// A plastic projection. Its synapses are numbered in canonical order (target, source, key):
+// the column order of /weights/<name>, the same for every split; a rank holds only its own
+// columns (ascending) and what the file needs of them.
 struct PlasticProjection {
   std::string name;
   std::string source_population;
   std::string target_population;
   StdpParams params;
   Step dendritic_steps = 0;
-  std::vector<std::uint64_t> source;  // population-local, canonical order
-  std::vector<std::uint64_t> target;
-  std::vector<double> delay_ms;
+  std::uint64_t n_synapses = 0;        // over all ranks
+  std::vector<std::uint64_t> columns;  // this rank's, ascending
+  std::vector<std::uint64_t> source;   // [my column] population-local
+  std::vector<std::uint64_t> target;   // [my column] population-local
+  std::vector<double> delay_ms;        // [my column]
 };
 
 // Rank-local neuron indices [begin, end).
@@ -92,6 +111,7 @@ struct LocalNetwork {
   int n_threads = 1;
   Gid n_global = 0;
   std::vector<PopulationLayout> populations;
+  Partition partition_map{PartitionMethod::contiguous, 1, 0, {}};
   // Per population: the gids this rank owns, ascending.
   std::vector<std::vector<Gid>> local_gids;
   // Rank-local index of each population's first local neuron; neurons are numbered
@@ -106,6 +126,7 @@ struct LocalNetwork {
   std::uint32_t n_channels = 0;
   // [thread][population]: the rank-local neurons each thread integrates (contiguous).
   std::vector<std::vector<IndexRange>> thread_ranges;
+  SourceIndex sources;  // sources with targets on this rank -> row of the thread tables
   // [thread]: the synapses onto that thread's neurons.
   std::vector<ThreadSynapses> thread_synapses;
   std::vector<ThreadPlasticSynapses> thread_plastic;  // [thread]
@@ -116,6 +137,7 @@ struct LocalNetwork {
   PartitionSummary partition;
 };
 
-LocalNetwork build_local_network(const Config& config, int rank, int n_ranks, int n_threads);
+// Collective over `comm` (small_world routing, counts and graph measures).
+LocalNetwork build_local_network(const Config& config, Communicator& comm, int n_threads);
 
 }  // namespace myelin

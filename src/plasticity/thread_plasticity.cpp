@@ -5,8 +5,10 @@
 namespace myelin {
 
 ThreadPlasticity::ThreadPlasticity(const ThreadPlasticSynapses& synapses,
+                                   const SourceIndex& sources,
                                    const std::vector<StdpKernel>& kernels, Step ring_slots)
     : synapses_(synapses),
+      sources_(sources),
       kernels_(kernels),
       states_(synapses.weight.size()),
       history_(synapses.post_gid.size()),
@@ -19,8 +21,10 @@ std::uint64_t ThreadPlasticity::enqueue(std::span<const Spike> spikes) {
   std::uint64_t events = 0;
   if (states_.empty()) return events;
   for (const Spike& spike : spikes) {
-    const std::uint64_t begin = synapses_.row_begin[spike.gid];
-    const std::uint64_t end = synapses_.row_begin[spike.gid + 1];
+    if (!sources_.contains(spike.gid)) continue;
+    const std::uint32_t row = sources_.row(spike.gid);
+    const std::uint64_t begin = synapses_.row_begin[row];
+    const std::uint64_t end = synapses_.row_begin[row + 1];
     for (std::uint64_t j = begin; j < end; ++j)
       due_[static_cast<std::size_t>((spike.step + synapses_.delay[j]) & mask_)].push_back(j);
     events += end - begin;

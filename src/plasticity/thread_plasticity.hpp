@@ -20,8 +20,8 @@ namespace myelin {
 
 class ThreadPlasticity {
  public:
-  ThreadPlasticity(const ThreadPlasticSynapses& synapses, const std::vector<StdpKernel>& kernels,
-                   Step ring_slots);
+  ThreadPlasticity(const ThreadPlasticSynapses& synapses, const SourceIndex& sources,
+                   const std::vector<StdpKernel>& kernels, Step ring_slots);
 
   bool empty() const { return states_.empty(); }
 
@@ -46,6 +46,7 @@ class ThreadPlasticity {
   };
 
   const ThreadPlasticSynapses& synapses_;
+  const SourceIndex& sources_;
   const std::vector<StdpKernel>& kernels_;
   std::vector<StdpState> states_;
   std::vector<History> history_;                 // [post]

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace myelin {
 
@@ -39,6 +41,7 @@ WeightRecorder::WeightRecorder(const Config& config, const LocalNetwork& network
     o.w_min = pp.params.w_min;
     o.w_max = pp.params.w_max;
     o.dendritic_delay = pp.params.dendritic_delay;
+    o.n_columns = pp.n_synapses;
     o.source = pp.source;
     o.target = pp.target;
     o.delay_ms = pp.delay_ms;
@@ -56,6 +59,11 @@ WeightRecorder::WeightRecorder(const Config& config, const LocalNetwork& network
     }
     std::sort(mine.begin(), mine.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (pp.n_synapses > std::numeric_limits<std::uint32_t>::max())
+      throw std::length_error("plastic projection " + pp.name + " has " +
+                              std::to_string(pp.n_synapses) +
+                              " synapses; weight recording holds at most 4294967295");
+    // pp.columns is ascending too, so entry i of both lists is the same synapse.
     for (const auto& [column, synapse] : mine) {
       o.my_columns.push_back(static_cast<std::uint32_t>(column));
       p.mine.push_back(synapse);
@@ -115,7 +123,7 @@ void WeightRecorder::statistics(Projection& p, Step end,
   sums = comm.sum_each(std::move(sums));
   high = comm.max(high);
   low = -comm.max(-low);
-  const auto n = static_cast<u128>(o.source.size());
+  const auto n = static_cast<u128>(o.n_columns);
   o.stats_times.push_back(static_cast<double>(end) * dt_);
   o.min.push_back(low);
   o.max.push_back(high);

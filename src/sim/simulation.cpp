@@ -7,12 +7,13 @@
 //      buffer, note the first non-finite or runaway value.
 //   2. Collect (master): concatenate the thread buffers, sort by (step, gid).
 //   3. Exchange (master): one Allgather of {count, health}, one Allgatherv of the spikes.
-//      A failure anywhere stops every rank after the same epoch.
+//      A failure or a stop request (signal) anywhere stops every rank after the same epoch.
 //   4. Order (master): sort the global list by (step, gid): identical on every rank.
 //   5. Deliver (all threads, each for the targets it owns): walk the sorted spikes through the
 //      thread's CSR and add weights to ring[step + delay][target]. No atomics: a target
 //      belongs to one thread, and it receives its inputs in the same order for every split.
-//   6. Record (master): buffer spikes; every K epochs all ranks flush collectively.
+//   6. Record (master): buffer spikes; every K epochs all ranks flush collectively, and the
+//      file's metadata is flushed with the data, so a killed run leaves a readable file.
 //
 // Threads meet twice per epoch: before the master's part and after it. Delivery of epoch e
 // and the update of epoch e+1 touch only the thread's own neurons, so they need no barrier.
@@ -28,6 +29,7 @@
 #include <stdexcept>
 
 #include "core/memory.hpp"
+#include "core/stop_request.hpp"
 #include "model/parameter_info.hpp"
 #include "myelin/errors.hpp"
 #include "synapse/delivery.hpp"
@@ -79,7 +81,7 @@ Simulation::Simulation(const Config& config, Communicator& comm, int threads)
       config_(config),
       comm_(comm),
       threads_(threads),
-      network_(build_local_network(config, comm.rank(), comm.size(), threads)),
+      network_(build_local_network(config, comm, threads)),
       populations_(make_populations(config, network_)),
       inputs_(make_external_inputs(config, network_.local_gids)),
       ring_(network_.n_channels, network_.max_delay + network_.min_delay),
@@ -87,7 +89,7 @@ Simulation::Simulation(const Config& config, Communicator& comm, int threads)
       recorder_(config, network_),
       weight_recorder_(config, network_) {
   for (const ThreadPlasticSynapses& synapses : network_.thread_plastic)
-    plasticity_.emplace_back(synapses, stdp_kernels_, ring_.slots());
+    plasticity_.emplace_back(synapses, network_.sources, stdp_kernels_, ring_.slots());
   times_.add(Phase::build, build_start_);
 }
 
@@ -219,6 +221,7 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
             local.insert(local.end(), thread_spikes[i].begin(), thread_spikes[i].end());
             health.merge(thread_health[i]);
           }
+          health.stop_signal = pending_stop_signal();
           for (Spike& s : local) s.offset = quantise_offset(s.offset);
           std::sort(local.begin(), local.end());
           times_.add(Phase::collect, phase_start);
@@ -231,15 +234,21 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
           phase_start = PhaseTimes::Clock::now();
           spikes_ += global.size();
           recorder_.add_spikes(global);
-          const bool last = end == total_steps;
+          // A request in the last epoch changes nothing: the run completes.
+          const bool stopping = health.stop_signal != 0 && end < total_steps;
+          const bool last = end == total_steps || stopping;
           if (!weight_recorder_.empty() && !health.failed)
             weight_recorder_.at_boundary(end, last, plasticity_, comm_);
           if (health.failed || last || (epoch + 1) % flush_every == 0) {
             recorder_.flush(file, end - 1);
             weight_recorder_.flush(file);
+            file.flush();
           }
           times_.add(Phase::output, phase_start);
-          if (health.failed) stop = true;
+          if (health.failed || stopping) {
+            stop = true;
+            if (stopping) stopped_at_ = end;
+          }
           if (progress) {
             progress(static_cast<double>(end) * dt, static_cast<double>(total_steps) * dt,
                      std::chrono::duration<double>(PhaseTimes::Clock::now() - loop_start).count());
@@ -253,7 +262,7 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
       if (stop) break;
 
       const auto deliver_start = PhaseTimes::Clock::now();
-      thread_events[t] += deliver(global, network_.thread_synapses[t], ring_);
+      thread_events[t] += deliver(global, network_.sources, network_.thread_synapses[t], ring_);
       if (!plastic.empty()) thread_events[t] += plastic.enqueue(global);
       if (t == 0) times_.add(Phase::deliver, deliver_start);
     }
@@ -262,6 +271,13 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
   for (const auto e : thread_events) local_events_ += e;
   if (failure) std::rethrow_exception(failure);
   if (health.failed) raise_blow_up(health);
+  if (stopped_at_ != 0) {
+    std::ostringstream msg;
+    msg << "stopped by " << signal_name(health.stop_signal)
+        << " at t = " << static_cast<double>(stopped_at_) * dt << " ms of "
+        << config_.simulation.t_stop << " ms (everything up to then is in the file)";
+    throw StopRequested(msg.str(), health.stop_signal);
+  }
 }
 
 void Simulation::raise_blow_up(const Health& health) const {

@@ -54,7 +54,8 @@ class Simulation {
 
   // Runs to t_stop, recording into `file`, and marks the file complete. Throws NumericalError
   // on every rank (same epoch, same message) when a state variable blows up; the file then
-  // keeps what was flushed and stays incomplete.
+  // keeps what was flushed and stays incomplete. A stop request (signal) on any rank ends the
+  // run after the same epoch on every rank: the data is flushed and StopRequested thrown.
   RunSummary run(ResultFile& file, const ProgressFn& progress);
 
  private:
@@ -77,6 +78,7 @@ class Simulation {
   std::uint64_t local_events_ = 0;
   std::uint64_t spikes_ = 0;
   double loop_seconds_ = 0.0;
+  Step stopped_at_ = 0;  // end of the last epoch when the run stopped early
 };
 
 }  // namespace myelin

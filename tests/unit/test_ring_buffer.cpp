@@ -20,18 +20,40 @@ TEST(RingBuffer, SlotsWrapAfterTheHorizonAndKeepFutureInputs) {
 
 TEST(Delivery, AddsEachSynapseAtItsArrivalStepInCanonicalOrder) {
   // Two sources (gids 0 and 1) onto local neurons 0 and 1.
+  // Row of gid 0: a run of delay 3 (onto neuron 0), a run of delay 4 (onto 1); gid 1: one
+  // synapse of delay 3 onto 0. Gid 2 has no targets here.
   ThreadSynapses syn;
-  syn.row_begin = {0, 2, 3};
+  syn.row_run = {0, 2, 3};
+  syn.run_delay = {3, 4, 3};
+  syn.run_end = {1, 2, 3};
   syn.target = {0, 1, 0};
   syn.weight = {0.5, -1.0, 0.25};
-  syn.delay = {3, 4, 3};
+  SourceIndex sources(3);
+  sources.mark(0);
+  sources.mark(1);
+  sources.finalise();
   RingBuffer ring(2, 8);
-  const std::vector<Spike> spikes = {{10, 0}, {10, 1}, {11, 0}};
-  EXPECT_EQ(deliver(spikes, syn, ring), 5u);
+  const std::vector<Spike> spikes = {{10, 0}, {10, 1}, {10, 2}, {11, 0}};
+  EXPECT_EQ(deliver(spikes, sources, syn, ring), 5u);
   EXPECT_DOUBLE_EQ(ring.slot(13)[0], 0.75);  // 0.5 from gid 0 then 0.25 from gid 1
   EXPECT_DOUBLE_EQ(ring.slot(14)[1], -1.0);
   EXPECT_DOUBLE_EQ(ring.slot(14)[0], 0.5);  // gid 0 again, one step later
   EXPECT_DOUBLE_EQ(ring.slot(15)[1], -1.0);
+}
+
+TEST(SourceIndex, RowsAreRanksOfMarkedSourcesAcrossWordsAndBlocks) {
+  SourceIndex index(5000);
+  const std::vector<Gid> marked = {0, 63, 64, 511, 512, 513, 1300, 4095, 4999};
+  for (const Gid g : marked) index.mark(g);
+  index.finalise();
+  EXPECT_EQ(index.rows(), marked.size());
+  for (std::uint32_t i = 0; i < marked.size(); ++i) {
+    EXPECT_TRUE(index.contains(marked[i]));
+    EXPECT_EQ(index.row(marked[i]), i) << "gid " << marked[i];
+  }
+  EXPECT_FALSE(index.contains(1));
+  EXPECT_FALSE(index.contains(4998));
+  EXPECT_LE(index.bytes(), 5000 / 8 + 5000 / 512 * 4 + 64);  // ~1.06 bits per neuron
 }
 
 }  // namespace

@@ -37,7 +37,11 @@ double run_protocol(const Protocol& p, const std::vector<Step>& pre, const std::
   syn.post_gid = {1};
   syn.incoming = {1};
   const std::vector<StdpKernel> kernels = {StdpKernel::from(p.params, dt, p.dendritic)};
-  ThreadPlasticity plastic(syn, kernels, 256);
+  SourceIndex sources(2);
+  sources.mark(0);
+  sources.mark(1);
+  sources.finalise();
+  ThreadPlasticity plastic(syn, sources, kernels, 256);
   std::vector<double> input(1, 0.0);
   for (Step step = 0; step <= until; ++step) {
     plastic.process_step(step, input);

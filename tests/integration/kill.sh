@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SIGKILL of a random rank at a random time: the file left behind (OUTPUT.partial) is readable
+# and holds exactly what a complete run writes up to the last collective flush (a prefix of the
+# reference run's spikes and traces). Arguments after the common three: kills per rank count
+# (default 5) and rank counts (default "1 2 4").
+source "$(dirname "$0")/common.sh"
+kills=${4:-5}
+read -ra rank_counts <<<"${5:-1 2 4}"
+config="$SOURCE_DIR/tests/data/split_small.toml"
+check="$SOURCE_DIR/tests/integration/prefix_check.py"
+settings=(--set simulation.t_stop=4000 --set output.flush_interval=10 --quiet)
+reference="$WORK/reference.h5"
+mpi_run 1 1 run "$config" -o "$reference" "${settings[@]}"
+
+for ranks in "${rank_counts[@]}"; do
+  readable=0
+  for ((i = 0; i < kills; i++)); do
+    out="$WORK/killed_${ranks}_$i.h5"
+    mpi_run "$ranks" 1 run "$config" -o "$out" "${settings[@]}" >/dev/null 2>&1 &
+    launcher=$!
+    # Wait until the ranks have created the file, then kill one of them at a random moment.
+    for ((w = 0; w < 200; w++)); do [[ -s $out.partial || -s $out ]] && break; sleep 0.05; done
+    sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
+    mapfile -t pids < <(pgrep -f -- "^$MYELIN run $config -o $out " || true)
+    victim=""
+    if ((${#pids[@]} > 0)); then
+      victim=${pids[$((RANDOM % ${#pids[@]}))]}
+      kill -KILL "$victim" 2>/dev/null || true
+    fi
+    wait "$launcher" 2>/dev/null || true
+    file="$out.partial"
+    [[ -f $file ]] || file="$out" # the run finished before the kill
+    /usr/bin/python3 "$check" "$file" "$reference" ||
+      fail "$ranks rank(s), kill $i (pid ${victim:-none}): $file is not readable"
+    readable=$((readable + 1))
+  done
+  echo "ok ($ranks rank(s)): $readable/$kills killed runs left a readable prefix"
+done
