@@ -91,11 +91,15 @@ std::string format_summary(const RunSummary& s, const RunContext& c) {
                                net.partition.synapses_per_rank.end());
   out += fmt::format("  per rank  neurons [{}], synapses [{}]\n", join_numbers(neurons, "{:.0f}"),
                      join_numbers(synapses, "{:.0f}"));
+  double bytes_sent = 0.0;
+  for (const double b : s.bytes_sent) bytes_sent += b;
   out += fmt::format(
-      "  exchange  {:.0f} B received per rank per epoch; wait per rank [{}] s, Allgatherv per "
-      "rank [{}] s\n",
-      s.bytes_per_epoch, join_numbers(s.exchange_wait_s, "{:.3f}"),
-      join_numbers(s.exchange_transfer_s, "{:.3f}"));
+      "  exchange  {}{}, {:.0f} B received per rank per epoch, {:.2f} B per spike on the wire; "
+      "wait per rank [{}] s, payload per rank [{}] s, hidden per rank [{}] s\n",
+      s.exchange, s.overlap ? " overlapped" : "", s.bytes_per_epoch,
+      s.spikes_sent ? bytes_sent / static_cast<double>(s.spikes_sent) : 0.0,
+      join_numbers(s.exchange_wait_s, "{:.3f}"), join_numbers(s.exchange_transfer_s, "{:.3f}"),
+      join_numbers(s.exchange_hidden_s, "{:.3f}"));
   out += fmt::format("  memory    peak RSS per rank [{}] MiB\n",
                      join_numbers(s.peak_rss_mb, "{:.1f}"));
   out += fmt::format("  launch    {} (job {})\n", c.launcher, c.job_id);
@@ -129,14 +133,16 @@ std::string summary_json(const RunSummary& s, const RunContext& c) {
       "\"synapses_per_rank\": {}, \"edge_cut\": {}, \"bytes_received_rank0\": {}, "
       "\"bytes_per_epoch\": {}, \"bytes_sent_per_rank\": {}, \"exchange_wait_s_per_rank\": {}, "
       "\"exchange_transfer_s_per_rank\": {}, \"phase_s_per_rank\": {}, \"job_id\": \"{}\", "
-      "\"launcher\": \"{}\", \"output\": \"{}\"}}",
+      "\"launcher\": \"{}\", \"output\": \"{}\", \"exchange\": \"{}\", \"overlap\": {}, "
+      "\"epoch_steps\": {}, \"spikes_sent\": {}, \"exchange_hidden_s_per_rank\": {}}}",
       version_string, git_sha, c.ranks, c.threads, s.neurons, s.synapses, c.config.simulation.dt,
       s.simulated_ms, static_cast<double>(c.network.min_delay) * c.config.simulation.dt, s.epochs,
       s.spikes, mean_rate_hz(s), s.synaptic_events, events_per_second(s), s.loop_seconds, phases,
       json_array(s.peak_rss_mb), json_array(neurons), json_array(synapses),
       c.network.partition.edge_cut, s.bytes_exchanged, s.bytes_per_epoch, json_array(s.bytes_sent),
       json_array(s.exchange_wait_s), json_array(s.exchange_transfer_s), phases_per_rank, c.job_id,
-      c.launcher, c.output_file);
+      c.launcher, c.output_file, s.exchange, s.overlap ? "true" : "false", s.epoch_steps,
+      s.spikes_sent, json_array(s.exchange_hidden_s));
 }
 
 }  // namespace myelin

@@ -1,10 +1,10 @@
 #pragma once
 
 // The one narrow interface through which the simulation talks to other ranks (after Arbor's
-// distributed_context): the epoch's spike exchange and the few collectives the run needs.
+// distributed_context): the few collectives a run needs besides the spike exchange (which is
+// its own subsystem: comm/spike_exchange.hpp).
 // LocalCommunicator runs without MPI (unit tests, one process); MpiCommunicator wraps a
-// communicator. A different exchange (Alltoallv, Iallgatherv) is another implementation
-// behind the same interface and the same invariance tests.
+// communicator.
 
 #include <cstdint>
 #include <memory>
@@ -12,33 +12,15 @@
 #include <string>
 #include <vector>
 
-#include "model/health.hpp"
 #include "myelin/types.hpp"
 
 namespace myelin {
-
-struct ExchangeCounters {
-  std::uint64_t epochs = 0;
-  std::uint64_t bytes_sent = 0;      // this rank's payload, summed over epochs
-  std::uint64_t bytes_received = 0;  // every rank's payload as received here
-  // Time in the first collective of each exchange (counts and health): a rank that arrives
-  // early waits there for the slowest, so this is the load imbalance seen by this rank.
-  double wait_seconds = 0.0;
-  double transfer_seconds = 0.0;  // time in MPI_Allgatherv (the payload)
-};
 
 class Communicator {
  public:
   virtual ~Communicator() = default;
   virtual int rank() const = 0;
   virtual int size() const = 0;
-
-  // One epoch's exchange, called by one thread per rank. `local` are this rank's spikes of the
-  // epoch [epoch_begin, epoch_begin + length), sorted. On return `all` holds every rank's
-  // spikes in rank order and `health` the earliest failure on any rank (or none): every rank
-  // gets the same answers, so every rank takes the same decision.
-  virtual void exchange(std::span<const Spike> local, Step epoch_begin, Step length,
-                        std::vector<Spike>& all, Health& health) = 0;
 
   // Agreement on an error before any collective that could hang: returns the lowest rank for
   // which `failed` is true, or -1 when none.
@@ -65,19 +47,12 @@ class Communicator {
   // Collective: the ranks that pass the same `color` form a new communicator, ordered as here
   // (sweeps run whole simulations in such groups).
   virtual std::unique_ptr<Communicator> split(int color) = 0;
-
-  const ExchangeCounters& counters() const { return counters_; }
-
- protected:
-  ExchangeCounters counters_;
 };
 
 class LocalCommunicator final : public Communicator {
  public:
   int rank() const override { return 0; }
   int size() const override { return 1; }
-  void exchange(std::span<const Spike> local, Step epoch_begin, Step length,
-                std::vector<Spike>& all, Health& health) override;
   int first_failed_rank(bool failed) override { return failed ? 0 : -1; }
   std::string broadcast(const std::string& text, int) override { return text; }
   std::vector<double> allgather(double value) override { return {value}; }

@@ -8,34 +8,6 @@
 
 namespace myelin {
 
-namespace {
-
-// Wire format of one spike: 8 bytes, (step inside the epoch) << 48 | (offset in 1/65535 of a
-// step) << 32 | gid. Epochs are at most max_epoch_steps long and offsets are already quantised
-// (quantise_offset), so the round trip is exact.
-std::uint64_t pack(const Spike& s, Step epoch_begin) {
-  const auto q = static_cast<std::uint64_t>(std::lround(s.offset * offset_quantum));
-  return (static_cast<std::uint64_t>(s.step - epoch_begin) << 48) | (q << 32) | s.gid;
-}
-Spike unpack(std::uint64_t w, Step epoch_begin) {
-  return {epoch_begin + static_cast<Step>(w >> 48), static_cast<Gid>(w & 0xffffffffu),
-          static_cast<float>((w >> 32) & 0xffffu) / offset_quantum};
-}
-
-// The health record travels with the counts in one Allgather: fixed-size, trivially copyable.
-struct WireHealth {
-  std::int64_t count;
-  std::int64_t failed;
-  std::int64_t step;
-  std::int64_t gid;
-  std::int64_t variable;
-  std::int64_t population;
-  double value;
-  std::int64_t stop_signal;
-};
-
-}  // namespace
-
 void check_mpi(int code, const char* call) {
   if (code == MPI_SUCCESS) return;
   char text[MPI_MAX_ERROR_STRING];
@@ -48,8 +20,6 @@ void check_mpi(int code, const char* call) {
 MpiCommunicator::MpiCommunicator(MPI_Comm comm, bool owned) : comm_(comm), owned_(owned) {
   check_mpi(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
   check_mpi(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
-  counts_.resize(static_cast<std::size_t>(size_));
-  displacements_.resize(static_cast<std::size_t>(size_));
 }
 
 MpiCommunicator::~MpiCommunicator() {
@@ -61,61 +31,6 @@ std::unique_ptr<Communicator> MpiCommunicator::split(int color) {
   check_mpi(MPI_Comm_split(comm_, color, rank_, &group), "MPI_Comm_split");
   check_mpi(MPI_Comm_set_errhandler(group, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
   return std::make_unique<MpiCommunicator>(group, true);
-}
-
-void MpiCommunicator::exchange(std::span<const Spike> local, Step epoch_begin, Step,
-                               std::vector<Spike>& all, Health& health) {
-  send_.resize(local.size());
-  std::transform(local.begin(), local.end(), send_.begin(),
-                 [&](const Spike& s) { return pack(s, epoch_begin); });
-
-  const WireHealth mine{static_cast<std::int64_t>(local.size()),
-                        health.failed ? 1 : 0,
-                        health.step,
-                        static_cast<std::int64_t>(health.gid),
-                        static_cast<std::int64_t>(health.variable),
-                        static_cast<std::int64_t>(health.population),
-                        health.value,
-                        health.stop_signal};
-  std::vector<WireHealth> everyone(static_cast<std::size_t>(size_));
-  const double wait_start = MPI_Wtime();
-  check_mpi(MPI_Allgather(&mine, sizeof(WireHealth), MPI_BYTE, everyone.data(), sizeof(WireHealth),
-                          MPI_BYTE, comm_),
-            "MPI_Allgather");
-  counters_.wait_seconds += MPI_Wtime() - wait_start;
-
-  int total = 0;
-  for (int r = 0; r < size_; ++r) {
-    const auto& h = everyone[static_cast<std::size_t>(r)];
-    counts_[static_cast<std::size_t>(r)] = static_cast<int>(h.count);
-    displacements_[static_cast<std::size_t>(r)] = total;
-    total += static_cast<int>(h.count);
-    health.stop_signal = std::max(health.stop_signal, static_cast<int>(h.stop_signal));
-    if (h.failed) {
-      Health other;
-      other.failed = true;
-      other.step = h.step;
-      other.gid = static_cast<Gid>(h.gid);
-      other.variable = static_cast<std::uint32_t>(h.variable);
-      other.population = static_cast<std::uint32_t>(h.population);
-      other.value = h.value;
-      health.merge(other);
-    }
-  }
-  receive_.resize(static_cast<std::size_t>(total));
-  const double transfer_start = MPI_Wtime();
-  check_mpi(
-      MPI_Allgatherv(send_.data(), static_cast<int>(send_.size()), MPI_UINT64_T, receive_.data(),
-                     counts_.data(), displacements_.data(), MPI_UINT64_T, comm_),
-      "MPI_Allgatherv");
-  counters_.transfer_seconds += MPI_Wtime() - transfer_start;
-  all.resize(receive_.size());
-  std::transform(receive_.begin(), receive_.end(), all.begin(),
-                 [&](std::uint64_t w) { return unpack(w, epoch_begin); });
-
-  ++counters_.epochs;
-  counters_.bytes_sent += send_.size() * sizeof(std::uint64_t);
-  counters_.bytes_received += receive_.size() * sizeof(std::uint64_t);
 }
 
 int MpiCommunicator::first_failed_rank(bool failed) {

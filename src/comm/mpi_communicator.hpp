@@ -22,8 +22,6 @@ class MpiCommunicator final : public Communicator {
 
   int rank() const override { return rank_; }
   int size() const override { return size_; }
-  void exchange(std::span<const Spike> local, Step epoch_begin, Step length,
-                std::vector<Spike>& all, Health& health) override;
   int first_failed_rank(bool failed) override;
   std::string broadcast(const std::string& text, int root) override;
   std::vector<double> allgather(double value) override;
@@ -42,11 +40,6 @@ class MpiCommunicator final : public Communicator {
   bool owned_ = false;
   int rank_ = 0;
   int size_ = 1;
-  // Reused between epochs so the exchange allocates nothing in steady state.
-  std::vector<std::uint64_t> send_;
-  std::vector<std::uint64_t> receive_;
-  std::vector<int> counts_;
-  std::vector<int> displacements_;
 };
 
 }  // namespace myelin

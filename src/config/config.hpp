@@ -45,6 +45,8 @@ struct SimulationConfig {
   int threads = 0;           // OpenMP threads per rank; 0 = OMP_NUM_THREADS or 1
   double v_bound = 1.0e4;    // [mV] |V_m| beyond this is a runaway: the run stops with exit 3
   double temperature = 6.3;  // [degC] for q10 factors and Nernst potentials
+  std::string exchange = "allgatherv";  // spike exchange algorithm: allgatherv, alltoallv
+  bool overlap = true;  // exchange epoch e while computing e + 1 (epochs of half the min delay)
 };
 
 // A constant current over a window of steps [first, last) ([input.NAME] type = "dc"); the

@@ -43,6 +43,13 @@ SimulationConfig read_simulation(TableReader r) {
   require_range(r.key("v_bound"), s.v_bound, 0.0, true, inf, "mV");
   if (auto v = r.number("temperature")) s.temperature = *v;
   require_range(r.key("temperature"), s.temperature, -273.15, true, inf, "degC");
+  if (auto v = r.string("exchange")) {
+    if (*v != "allgatherv" && *v != "alltoallv")
+      throw input_error(r.key("exchange"), "\"" + *v + "\"",
+                        "unknown exchange (known: allgatherv, alltoallv)");
+    s.exchange = *v;
+  }
+  if (auto v = r.boolean("overlap")) s.overlap = *v;
   r.finish();
   return s;
 }

@@ -261,7 +261,8 @@ void ResultFile::write_run_stats(const RunStats& stats) {
   write_attribute(f.meta, "wall_time", stats.wall_time);
   for (const auto& [name, values] : {std::pair{"exchange_wait_s", &stats.exchange_wait_s},
                                      std::pair{"exchange_transfer_s", &stats.exchange_transfer_s},
-                                     std::pair{"bytes_sent", &stats.bytes_sent}}) {
+                                     std::pair{"bytes_sent", &stats.bytes_sent},
+                                     std::pair{"exchange_hidden_s", &stats.exchange_hidden_s}}) {
     if (values->size() != stats.phase_times.size())
       throw std::invalid_argument(std::string("ResultFile::write_run_stats: one ") + name +
                                   " per rank");
@@ -269,6 +270,10 @@ void ResultFile::write_run_stats(const RunStats& stats) {
   }
   write_attribute(f.meta, "bytes_per_epoch", stats.bytes_per_epoch);
   write_attribute(f.meta, "epochs", stats.epochs);
+  write_attribute(f.meta, "spikes_sent", stats.spikes_sent);
+  write_attribute(f.meta, "exchange", std::string_view(stats.exchange));
+  write_attribute(f.meta, "overlap", stats.overlap ? 1 : 0);
+  write_attribute(f.meta, "epoch_steps", stats.epoch_steps);
 }
 
 void ResultFile::Impl::agree_on_writes() {

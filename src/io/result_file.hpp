@@ -47,6 +47,11 @@ struct RunStats {
   std::vector<double> bytes_sent;           // [rank] over the run
   double bytes_per_epoch = 0.0;             // received per rank per epoch (mean)
   std::uint64_t epochs = 0;
+  std::vector<double> exchange_hidden_s;  // [rank] s in flight while computing
+  std::uint64_t spikes_sent = 0;          // spikes on the wire, once per destination rank
+  std::string exchange;                   // algorithm
+  bool overlap = false;
+  std::uint64_t epoch_steps = 0;
 };
 
 // One plastic projection's weight recording: the header (create_weights) and rows buffered

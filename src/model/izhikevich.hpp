@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "model/health.hpp"
 #include "model/model_context.hpp"
 #include "model/parameter_info.hpp"
+#include "myelin/health.hpp"
 #include "myelin/types.hpp"
 
 namespace myelin {

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "model/health.hpp"
 #include "model/model_context.hpp"
+#include "myelin/health.hpp"
 #include "myelin/types.hpp"
 
 namespace myelin {

@@ -42,6 +42,15 @@ class SourceIndex {
     return r + static_cast<std::uint32_t>(std::popcount(bits_[word] & below));
   }
   std::uint32_t rows() const { return rows_; }
+  // The marked gids, ascending (row order).
+  std::vector<Gid> gids() const {
+    std::vector<Gid> out;
+    out.reserve(rows_);
+    for (std::size_t w = 0; w < bits_.size(); ++w)
+      for (std::uint64_t b = bits_[w]; b != 0; b &= b - 1)
+        out.push_back(static_cast<Gid>(w * 64 + static_cast<std::size_t>(std::countr_zero(b))));
+    return out;
+  }
   std::uint64_t bytes() const {
     return bits_.size() * sizeof(std::uint64_t) + block_count_.size() * sizeof(std::uint32_t);
   }

@@ -1,6 +1,7 @@
 #include "sim/recorder.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "model/parameter_info.hpp"
@@ -10,12 +11,8 @@ namespace myelin {
 Recorder::Recorder(const Config& config, const LocalNetwork& network)
     : dt_(config.simulation.dt),
       record_spikes_(config.output.spikes),
-      rank_(network.rank),
-      n_ranks_(network.n_ranks),
       populations_(network.populations),
-      trace_of_population_(network.populations.size(), -1),
-      spike_ids_(network.populations.size()),
-      spike_times_(network.populations.size()) {
+      trace_of_population_(network.populations.size(), -1) {
   for (const TraceConfig& tc : config.output.traces) {
     Trace trace;
     for (std::size_t p = 0; p < populations_.size(); ++p)
@@ -102,46 +99,54 @@ void Recorder::sample(int thread, std::size_t population, Step step, const Popul
 }
 
 void Recorder::add_spikes(std::span<const Spike> spikes) {
-  if (!record_spikes_) return;
-  std::vector<std::size_t> chunk_begin(populations_.size());
-  for (std::size_t p = 0; p < populations_.size(); ++p) chunk_begin[p] = spike_ids_[p].size();
-  for (const Spike& s : spikes) {
-    // Populations are few and laid out in gid order: a short scan finds the owner.
-    std::size_t p = 0;
-    while (s.gid >= populations_[p].first + populations_[p].size) ++p;
-    spike_ids_[p].push_back(s.gid - populations_[p].first);
-    spike_times_[p].push_back((static_cast<double>(s.step) + static_cast<double>(s.offset)) * dt_);
-  }
-  // The list is by (step, gid); inside a step the offsets reorder it by time, then id.
-  for (std::size_t p = 0; p < populations_.size(); ++p) {
-    const std::size_t b = chunk_begin[p], n = spike_ids_[p].size() - b;
-    if (n < 2) continue;
-    std::vector<std::pair<double, std::uint64_t>> rows(n);
-    for (std::size_t k = 0; k < n; ++k) rows[k] = {spike_times_[p][b + k], spike_ids_[p][b + k]};
-    if (std::is_sorted(rows.begin(), rows.end())) continue;
-    std::sort(rows.begin(), rows.end());
-    for (std::size_t k = 0; k < n; ++k) {
-      spike_times_[p][b + k] = rows[k].first;
-      spike_ids_[p][b + k] = rows[k].second;
-    }
-  }
+  if (record_spikes_) spikes_.insert(spikes_.end(), spikes.begin(), spikes.end());
 }
 
-void Recorder::flush(ResultFile& file, Step last_step) {
+void Recorder::flush(ResultFile& file, Step last_step, Communicator& comm) {
   if (record_spikes_) {
-    // Every rank holds the same global list; each writes an equal contiguous share.
+    // Slice r of the window [flushed_until_, last_step] goes to rank r: (step, gid, offset bits).
+    const auto ranks = static_cast<std::uint64_t>(comm.size());
+    const auto first = static_cast<std::uint64_t>(flushed_until_);
+    const std::uint64_t width = static_cast<std::uint64_t>(last_step + 1) - first;
+    auto slice_of = [&](Step step) {
+      return static_cast<std::size_t>((static_cast<std::uint64_t>(step) - first) * ranks / width);
+    };
+    std::vector<std::uint64_t> counts(ranks, 0);
+    for (const Spike& s : spikes_) counts[slice_of(s.step)] += 3;
+    std::vector<std::uint64_t> at(ranks, 0);
+    for (std::size_t r = 1; r < ranks; ++r) at[r] = at[r - 1] + counts[r - 1];
+    std::vector<std::uint32_t> send(spikes_.size() * 3);
+    for (const Spike& s : spikes_) {
+      std::uint64_t& i = at[slice_of(s.step)];
+      send[i++] = static_cast<std::uint32_t>(static_cast<std::uint64_t>(s.step) - first);
+      send[i++] = s.gid;
+      send[i++] = std::bit_cast<std::uint32_t>(s.offset);
+    }
+    spikes_.clear();
+    const std::vector<std::uint32_t> mine = comm.alltoallv(send, counts);
+    std::vector<std::vector<std::pair<double, std::uint64_t>>> rows(populations_.size());
+    for (std::size_t i = 0; i < mine.size(); i += 3) {
+      const Step step = flushed_until_ + static_cast<Step>(mine[i]);
+      const Gid gid = mine[i + 1];
+      const float offset = std::bit_cast<float>(mine[i + 2]);
+      // Populations are few and laid out in gid order: a short scan finds the owner.
+      std::size_t p = 0;
+      while (gid >= populations_[p].first + populations_[p].size) ++p;
+      rows[p].emplace_back((static_cast<double>(step) + static_cast<double>(offset)) * dt_,
+                           gid - populations_[p].first);
+    }
     for (std::size_t p = 0; p < populations_.size(); ++p) {
-      const std::size_t n = spike_ids_[p].size();
-      const std::size_t begin =
-          n * static_cast<std::size_t>(rank_) / static_cast<std::size_t>(n_ranks_);
-      const std::size_t end =
-          n * static_cast<std::size_t>(rank_ + 1) / static_cast<std::size_t>(n_ranks_);
-      file.append_spikes(p, std::span(spike_ids_[p]).subspan(begin, end - begin),
-                         std::span(spike_times_[p]).subspan(begin, end - begin));
-      spike_ids_[p].clear();
-      spike_times_[p].clear();
+      std::sort(rows[p].begin(), rows[p].end());
+      std::vector<std::uint64_t> ids(rows[p].size());
+      std::vector<double> times(rows[p].size());
+      for (std::size_t k = 0; k < rows[p].size(); ++k) {
+        times[k] = rows[p][k].first;
+        ids[k] = rows[p][k].second;
+      }
+      file.append_spikes(p, ids, times);
     }
   }
+  flushed_until_ = last_step + 1;
   for (Trace& trace : traces_) {
     std::vector<double> times;
     for (Step s = trace.next_row_step; s <= last_step; s += trace.interval)

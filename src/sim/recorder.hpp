@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "comm/communicator.hpp"
 #include "config/config.hpp"
 #include "io/result_file.hpp"
 #include "model/population.hpp"
@@ -26,12 +27,15 @@ class Recorder {
   // samples due at that step for the neurons the thread owns. Threads write disjoint cells.
   void sample(int thread, std::size_t population, Step step, const Population& state);
 
-  // Master side: the epoch's global spikes, sorted by (step, gid), identical on every rank.
+  // Master side: this rank's spikes of the epoch (its own neurons only).
   void add_spikes(std::span<const Spike> spikes);
 
-  // Collective: writes this rank's share of everything buffered since the last flush, up to and
-  // including step `last_step`.
-  void flush(ResultFile& file, Step last_step);
+  // Collective: writes everything buffered since the last flush, up to and including step
+  // `last_step`. Spikes stay sorted by time in the file without any rank holding them all: the
+  // flush window is cut into one slice of steps per rank, every rank sends its spikes of slice r
+  // to rank r (one Alltoallv per flush, each spike moves once), and rank r writes slice r, sorted
+  // by (time, id), after the slices of the ranks before it.
+  void flush(ResultFile& file, Step last_step, Communicator& comm);
 
  private:
   struct Probe {
@@ -54,13 +58,11 @@ class Recorder {
 
   double dt_;
   bool record_spikes_;
-  int rank_;
-  int n_ranks_;
   std::vector<PopulationLayout> populations_;
   std::vector<int> trace_of_population_;  // -1 when the population is not traced
   std::vector<Trace> traces_;
-  std::vector<std::vector<std::uint64_t>> spike_ids_;  // [population], global list
-  std::vector<std::vector<double>> spike_times_;       // [population] [ms]
+  std::vector<Spike> spikes_;  // this rank's, since the last flush
+  Step flushed_until_ = 0;     // first step not yet flushed
 };
 
 }  // namespace myelin

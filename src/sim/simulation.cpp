@@ -70,6 +70,18 @@ std::vector<Population> make_populations(const Config& config, const LocalNetwor
   return out;
 }
 
+std::unique_ptr<SpikeExchange> make_exchange(const Config& config, const LocalNetwork& network,
+                                             Communicator& comm) {
+  const ExchangeAlgorithm algorithm = config.simulation.exchange == "alltoallv"
+                                          ? ExchangeAlgorithm::alltoallv
+                                          : ExchangeAlgorithm::allgatherv;
+  DestinationTable table;
+  if (algorithm == ExchangeAlgorithm::alltoallv)
+    table = build_destination_table(
+        network.sources.gids(), [&](Gid g) { return network.partition_map.rank_of(g); }, comm);
+  return make_spike_exchange(algorithm, comm, std::move(table));
+}
+
 }  // namespace
 
 int default_thread_count() {
@@ -82,6 +94,8 @@ Simulation::Simulation(const Config& config, Communicator& comm, int threads)
       comm_(comm),
       threads_(threads),
       network_(build_local_network(config, comm, threads)),
+      exchange_(make_exchange(config, network_, comm)),
+      overlap_(config.simulation.overlap && network_.min_delay >= 2),
       populations_(make_populations(config, network_)),
       inputs_(make_external_inputs(config, network_.local_gids)),
       ring_(network_.n_channels, network_.max_delay + network_.min_delay),
@@ -95,24 +109,16 @@ Simulation::Simulation(const Config& config, Communicator& comm, int threads)
 
 RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
   const auto t0 = PhaseTimes::Clock::now();
-  // The communicator may have served earlier runs (a sweep group runs many): count this one's.
-  const ExchangeCounters before = comm_.counters();
   recorder_.open(file);
   weight_recorder_.open(file);
   weight_recorder_.at_boundary(0, false, plasticity_, comm_);
   times_.add(Phase::output, t0);
 
   run_epochs(file, progress);
-  const ExchangeCounters& after = comm_.counters();
-  ExchangeCounters counters;
-  counters.epochs = after.epochs - before.epochs;
-  counters.bytes_sent = after.bytes_sent - before.bytes_sent;
-  counters.bytes_received = after.bytes_received - before.bytes_received;
-  counters.wait_seconds = after.wait_seconds - before.wait_seconds;
-  counters.transfer_seconds = after.transfer_seconds - before.transfer_seconds;
+  const ExchangeCounters& counters = exchange_->counters();
 
   RunSummary summary;
-  summary.spikes = spikes_;
+  summary.spikes = comm_.sum(spikes_);
   summary.neurons = network_.n_global;
   summary.synapses = network_.partition.total_synapses;
   summary.synaptic_events = comm_.sum(local_events_);
@@ -129,9 +135,17 @@ RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
   summary.exchange_wait_s = comm_.allgather(counters.wait_seconds);
   summary.exchange_transfer_s = comm_.allgather(counters.transfer_seconds);
   summary.bytes_sent = comm_.allgather(static_cast<double>(counters.bytes_sent));
-  summary.bytes_per_epoch = counters.epochs == 0 ? 0.0
-                                                 : static_cast<double>(counters.bytes_received) /
-                                                       static_cast<double>(counters.epochs);
+  summary.exchange_hidden_s = comm_.allgather(counters.hidden_seconds);
+  summary.spikes_sent = comm_.sum(counters.spikes_sent);
+  summary.exchange = exchange_->name();
+  summary.overlap = overlap_;
+  summary.epoch_steps = static_cast<std::uint64_t>(epoch_length());
+  // Received per rank per epoch, mean over ranks and epochs.
+  summary.bytes_per_epoch = counters.epochs == 0
+                                ? 0.0
+                                : static_cast<double>(comm_.sum(counters.bytes_received)) /
+                                      static_cast<double>(counters.epochs) /
+                                      static_cast<double>(comm_.size());
 
   RunStats stats;
   for (const auto name : phase_names) stats.phase_names.emplace_back(name);
@@ -144,6 +158,11 @@ RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
   stats.bytes_sent = summary.bytes_sent;
   stats.bytes_per_epoch = summary.bytes_per_epoch;
   stats.epochs = summary.epochs;
+  stats.exchange_hidden_s = summary.exchange_hidden_s;
+  stats.spikes_sent = summary.spikes_sent;
+  stats.exchange = summary.exchange;
+  stats.overlap = summary.overlap;
+  stats.epoch_steps = summary.epoch_steps;
   file.write_run_stats(stats);
   file.mark_complete();
   return summary;
@@ -152,8 +171,7 @@ RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
 void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
   const double dt = config_.simulation.dt;
   const Step total_steps = std::llround(config_.simulation.t_stop / dt);
-  // Any epoch no longer than the min delay is correct; the wire format caps it.
-  const Step epoch_length = std::min(network_.min_delay, max_epoch_steps);
+  const Step epoch_length = this->epoch_length();
   const auto flush_every = static_cast<Step>(std::max(
       1.0, std::round(config_.output.flush_interval / (dt * static_cast<double>(epoch_length)))));
 
@@ -161,8 +179,10 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
   std::vector<Health> thread_health(static_cast<std::size_t>(threads_));
   std::vector<std::uint64_t> thread_events(static_cast<std::size_t>(threads_), 0);
   std::vector<Spike> local;
-  std::vector<Spike> global;
+  std::vector<Spike> global;  // the spikes to deliver after this epoch
+  std::vector<Spike> tail;
   Health health;
+  bool pending = false;  // an exchange started and not finished (overlap)
   bool stop = false;
   std::exception_ptr failure;
   const auto loop_start = PhaseTimes::Clock::now();
@@ -190,6 +210,9 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
               slot.subspan(network_.channel_offset[p], n_ports * n_local);
           Health& h = thread_health[t];
           const bool was_failed = h.failed;
+          // Lets an overlapped exchange move on while the neurons advance (master only: MPI
+          // is initialised for the funneled model).
+          if (t == 0 && pending && p == 0) exchange_->progress();
           if (!inputs_[p].empty())
             inputs_[p].add(range.begin - offset, range.end - offset, step, input);
           std::visit(
@@ -216,31 +239,49 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
           times_.add(Phase::update, update_start);
           auto phase_start = PhaseTimes::Clock::now();
           local.clear();
-          health = Health{};
+          Health mine;
           for (std::size_t i = 0; i < thread_spikes.size(); ++i) {
             local.insert(local.end(), thread_spikes[i].begin(), thread_spikes[i].end());
-            health.merge(thread_health[i]);
+            mine.merge(thread_health[i]);
           }
-          health.stop_signal = pending_stop_signal();
+          mine.stop_signal = pending_stop_signal();
           for (Spike& s : local) s.offset = quantise_offset(s.offset);
           std::sort(local.begin(), local.end());
           times_.add(Phase::collect, phase_start);
 
+          // Blocking: exchange this epoch now. Overlapped: finish the previous epoch's exchange
+          // (its spikes arrive at least one epoch from now: epochs are <= D/2), start this one's;
+          // the last epoch is finished at once so that nothing is left in flight.
           phase_start = PhaseTimes::Clock::now();
-          comm_.exchange(local, begin, end - begin, global, health);
-          std::sort(global.begin(), global.end());
+          if (overlap_) {
+            global.clear();
+            health = Health{};
+            if (pending) exchange_->finish(global, health);
+            exchange_->start(local, begin, mine);
+            pending = true;
+            if (end == total_steps) {
+              Health last_health;
+              exchange_->finish(tail, last_health);
+              pending = false;
+              health.merge(last_health);
+              global.insert(global.end(), tail.begin(), tail.end());
+            }
+          } else {
+            exchange_->start(local, begin, mine);
+            exchange_->finish(global, health);
+          }
           times_.add(Phase::exchange, phase_start);
 
           phase_start = PhaseTimes::Clock::now();
-          spikes_ += global.size();
-          recorder_.add_spikes(global);
+          spikes_ += local.size();
+          recorder_.add_spikes(local);
           // A request in the last epoch changes nothing: the run completes.
           const bool stopping = health.stop_signal != 0 && end < total_steps;
           const bool last = end == total_steps || stopping;
           if (!weight_recorder_.empty() && !health.failed)
             weight_recorder_.at_boundary(end, last, plasticity_, comm_);
           if (health.failed || last || (epoch + 1) % flush_every == 0) {
-            recorder_.flush(file, end - 1);
+            recorder_.flush(file, end - 1, comm_);
             weight_recorder_.flush(file);
             file.flush();
           }
@@ -267,6 +308,12 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
       if (t == 0) times_.add(Phase::deliver, deliver_start);
     }
   }
+  // A run stopped early (agreed by every rank at the same epoch) still has one exchange in
+  // flight when overlapped: complete it, so no collective is left open.
+  if (pending && !failure) {
+    Health ignored;
+    exchange_->finish(tail, ignored);
+  }
   loop_seconds_ = std::chrono::duration<double>(PhaseTimes::Clock::now() - loop_start).count();
   for (const auto e : thread_events) local_events_ += e;
   if (failure) std::rethrow_exception(failure);
@@ -278,6 +325,12 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
         << config_.simulation.t_stop << " ms (everything up to then is in the file)";
     throw StopRequested(msg.str(), health.stop_signal);
   }
+}
+
+Step Simulation::epoch_length() const {
+  // Any epoch no longer than the min delay is correct; overlap needs two epochs per delay.
+  const Step d = network_.min_delay;
+  return std::min(overlap_ ? d / 2 : d, max_epoch_steps);
 }
 
 void Simulation::raise_blow_up(const Health& health) const {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "comm/communicator.hpp"
+#include "comm/spike_exchange.hpp"
 #include "config/config.hpp"
 #include "io/result_file.hpp"
 #include "model/population.hpp"
@@ -37,7 +38,12 @@ struct RunSummary {
   std::vector<double> exchange_wait_s;      // [rank] waiting for the slowest rank
   std::vector<double> exchange_transfer_s;  // [rank] in MPI_Allgatherv
   std::vector<double> bytes_sent;           // [rank] this rank's spikes over the run
-  double bytes_per_epoch = 0.0;             // received by every rank, mean over epochs
+  std::vector<double> exchange_hidden_s;    // [rank] exchange in flight while computing
+  std::uint64_t spikes_sent = 0;            // spikes on the wire, once per destination rank
+  std::string exchange;                     // algorithm
+  bool overlap = false;                     // exchange overlapped with the next epoch
+  std::uint64_t epoch_steps = 0;
+  double bytes_per_epoch = 0.0;  // received by every rank, mean over epochs
 };
 
 // Progress callback, called on every rank after each epoch with (simulated ms, total ms,
@@ -61,12 +67,15 @@ class Simulation {
  private:
   void run_epochs(ResultFile& file, const ProgressFn& progress);
   [[noreturn]] void raise_blow_up(const Health& health) const;
+  Step epoch_length() const;  // [steps]
 
   PhaseTimes::Clock::time_point build_start_;  // first member: the build phase starts here
   const Config& config_;
   Communicator& comm_;
   int threads_;
   LocalNetwork network_;
+  std::unique_ptr<SpikeExchange> exchange_;
+  bool overlap_ = false;
   std::vector<Population> populations_;
   std::vector<ExternalInput> inputs_;  // [population] Poisson drive, drawn where neurons live
   RingBuffer ring_;

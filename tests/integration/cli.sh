@@ -18,9 +18,11 @@ s = json.load(open(sys.argv[1]))
 assert s["ranks"] == 2 and s["neurons"] == 500, s
 assert s["spikes"] > 0 and s["synaptic_events"] > 0, s
 assert len(s["peak_rss_mb_per_rank"]) == 2, s
-# Every rank receives every spike (8 bytes each) once, so the exchange counters add up exactly.
-assert round(s["bytes_per_epoch"] * s["epochs"]) == 8 * s["spikes"], s
-assert sum(s["bytes_sent_per_rank"]) == 8 * s["spikes"], s
+# allgatherv: every rank sends each of its spikes once and receives every rank's bytes.
+assert s["exchange"] == "allgatherv" and s["spikes_sent"] == s["spikes"], s
+assert round(s["bytes_per_epoch"] * s["epochs"]) == sum(s["bytes_sent_per_rank"]), s
+assert sum(s["bytes_sent_per_rank"]) < 0.7 * 8 * s["spikes"], s  # 30 % under the old 8 B
+assert len(s["exchange_hidden_s_per_rank"]) == 2, s
 assert len(s["exchange_wait_s_per_rank"]) == 2 and min(s["exchange_wait_s_per_rank"]) >= 0, s
 assert len(s["exchange_transfer_s_per_rank"]) == 2, s
 assert [sorted(r) for r in s["phase_s_per_rank"]] == [sorted(s["phase_s_max_over_ranks"])] * 2, s
@@ -38,6 +40,51 @@ with h5py.File(sys.argv[1], "r") as f:
     assert m.attrs["bytes_per_epoch"] == s["bytes_per_epoch"] and m.attrs["epochs"] == s["epochs"]
     text = lambda v: v.decode() if isinstance(v, bytes) else v
     assert text(m.attrs["launcher"]) == "test-launcher" and text(m.attrs["job_id"]) == "4711"
+    assert text(m.attrs["exchange"]) == "allgatherv" and m.attrs["spikes_sent"] == s["spikes_sent"]
+PY
+# The bytes each rank sent, recomputed from the spike file and the wire format's definition
+# (comm/spike_wire.hpp): groups per step, varint gaps, 2-byte offsets; ranks own contiguous gid
+# blocks of neurons_per_rank; epochs of epoch_steps.
+/usr/bin/python3 - "$WORK/out.h5" "$WORK/summary.json" <<'PY'
+import json, math, sys, h5py
+s = json.load(open(sys.argv[2]))
+dt, L = s["dt_ms"], s["epoch_steps"]
+def varint(v):
+    n = 1
+    while v >= 0x80:
+        v >>= 7; n += 1
+    return n
+with h5py.File(sys.argv[1], "r") as f:
+    first = {"exc": 0, "inh": 400}
+    spikes = []
+    for pop, base in first.items():
+        for i, t in zip(f["spikes/" + pop + "/node_ids"][()], f["spikes/" + pop + "/timestamps"][()]):
+            spikes.append((math.floor(t / dt - 1e-7), base + int(i)))
+    bounds = [0]
+    for n in f["meta/neurons_per_rank"][()]:
+        bounds.append(bounds[-1] + int(n))
+spikes.sort()
+expected = []
+for r in range(len(bounds) - 1):
+    mine = [sp for sp in spikes if bounds[r] <= sp[1] < bounds[r + 1]]
+    total, by_epoch = 0, {}
+    for step, gid in mine:
+        by_epoch.setdefault(step // L, []).append((step, gid))
+    for e, group in by_epoch.items():
+        prev_step, i = e * L, 0
+        while i < len(group):
+            j = i
+            while j < len(group) and group[j][0] == group[i][0]:
+                j += 1
+            total += varint(group[i][0] - prev_step) + varint(j - i)
+            prev_gid = 0
+            for step, gid in group[i:j]:
+                total += varint(gid - prev_gid) + 2
+                prev_gid = gid
+            prev_step, i = group[i][0], j
+    expected.append(total)
+assert expected == s["bytes_sent_per_rank"], (expected, s["bytes_sent_per_rank"])
+print("bytes per spike on the wire:", sum(expected) / s["spikes"])
 PY
 [[ $(complete_flag "$WORK/out.h5") == 1 ]] || fail "run not complete"
 

@@ -50,20 +50,24 @@ with h5py.File(sys.argv[1], "r") as f:
 PY
 echo "ok: a blown-up run keeps the weights recorded so far"
 
-for split in 2x1 1x2 4x1; do
+for spec in 2x1 1x2 4x1 2x1:alltoallv 4x1:alltoallv; do
+  split=${spec%%:*}
   ranks=${split%x*} threads=${split#*x}
+  options=()
+  [[ $spec == *:alltoallv ]] && options+=(--set 'simulation.exchange="alltoallv"')
+  out="$WORK/${spec//:/_}.h5"
   if ((ranks > 2)); then
     "$MPIEXEC" -n "$ranks" --oversubscribe --bind-to none -x OMP_NUM_THREADS="$threads" \
-      "$MYELIN" run "$pairs" -o "$WORK/$split.h5" --quiet
+      "$MYELIN" run "$pairs" -o "$out" --quiet "${options[@]}"
   else
-    mpi_run "$ranks" "$threads" run "$pairs" -o "$WORK/$split.h5" --quiet
+    mpi_run "$ranks" "$threads" run "$pairs" -o "$out" --quiet "${options[@]}"
   fi
   for group in /weights /spikes; do
-    h5diff "$WORK/1x1.h5" "$WORK/$split.h5" "$group" "$group" >/dev/null ||
-      fail "$group differs between 1x1 and $split"
+    h5diff "$WORK/1x1.h5" "$out" "$group" "$group" >/dev/null ||
+      fail "$group differs between 1x1 and $spec"
   done
 done
-echo "ok: identical /weights and /spikes at 1x1, 2x1, 1x2, 4x1"
+echo "ok: identical /weights and /spikes at 1x1, 2x1, 1x2, 4x1, and with alltoallv at 2x1, 4x1"
 
 # Power-law STDP (NEST stdp_pl_synapse_hom) in the same noisy network: every recorded weight
 # against the reference, the same weights and spikes at 1x1, 2x1 and 1x2.

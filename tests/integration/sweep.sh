@@ -44,8 +44,9 @@ with open_result(sys.argv[2]) as sweep:
         # One group ran all four runs on one communicator: each run reports only its own exchange.
         epochs.add(int(run.meta["epochs"]))
         n = sum(run.spike_count(p) for p in run.populations())
-        sent = sweep._file["runs"][e["name"]]["meta"]["bytes_sent"][()]
-        assert sent.sum() == 8 * n, (e["name"], sent, n)
+        meta = sweep._file["runs"][e["name"]]["meta"]
+        assert meta.attrs["spikes_sent"] == n, (e["name"], meta.attrs["spikes_sent"], n)
+        assert 0 < meta["bytes_sent"][()].sum() < 0.7 * 8 * n, (e["name"], n)
         spikes[e["name"]] = run.spikes("exc")
     # Different seeds give different networks and noise; the same seed at another p differs too.
     assert len({len(t) for _, t in spikes.values()}) > 1, {k: len(t) for k, (_, t) in spikes.items()}

@@ -128,7 +128,12 @@ RunStats run_stats() {
           {0.1, 0.2, 0.3},
           {800.0, 1600.0, 2400.0},
           4800.0,
-          250};
+          250,
+          {0.0, 0.25, 0.5},
+          300,
+          "allgatherv",
+          true,
+          7};
 }
 
 void write_everything(ResultFile& file) {

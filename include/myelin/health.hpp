@@ -1,6 +1,8 @@
 #pragma once
 
-// The first numerical failure a thread saw: which neuron, when, what, and its value.
+// The status of an epoch that every rank must agree on: the first numerical failure a thread
+// saw (which neuron, when, what, its value) and any stop request. Models report it; the spike
+// exchange carries and merges it; neither knows the other.
 // Merged across threads and ranks by the earliest (step, gid), so every split reports the same.
 
 #include <cstdint>
