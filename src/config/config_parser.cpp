@@ -202,16 +202,12 @@ ProjectionConfig read_projection(const std::string& name, TableReader r, const C
                           "uniform low must be >= dt = " + std::to_string(dt) + " [ms]");
       break;
     case ParamValue::Kind::normal:
-      // A bounded normal (min >= dt) is drawn correctly, but the network builder still takes
-      // the min and max delay from the mean and sd (src/network/local_network.cpp): accepted
-      // once it uses ParamValue::lower() / upper().
-      throw input_error(r.key("delay"), describe(*r.node("delay")),
-                        proj.delay.lower() < dt
-                            ? "a normal delay needs min >= dt = " + std::to_string(dt) +
-                                  " [ms]; normal delays also await the network builder: use "
-                                  "uniform"
-                            : "normal delays are not supported yet by the network builder; use "
-                              "uniform");
+      // Redrawn below min (NEST's redraw): min >= dt keeps every delay at one step or more.
+      if (proj.delay.lower() < dt)
+        throw input_error(r.key("delay"), describe(*r.node("delay")),
+                          "a normal delay needs min >= dt = " + std::to_string(dt) +
+                              " [ms] (draws below min are redrawn)");
+      break;
   }
   if (const toml::table* plasticity = r.table("plasticity"))
     proj.plasticity = read_plasticity(TableReader(*plasticity, r.key("plasticity")), proj, dt);

@@ -415,11 +415,9 @@ LocalNetwork build_local_network(const Config& config, Communicator& comm, int n
       pp.dendritic_steps = std::llround(proj.plasticity->dendritic_delay / dt);
       net.plastic.push_back(std::move(pp));
     }
-    net.min_delay = std::min(net.min_delay, delay_steps(proj.delay.a, dt));
-    net.max_delay = std::max(
-        net.max_delay,
-        delay_steps(proj.delay.kind == ParamValue::Kind::uniform ? proj.delay.b : proj.delay.a,
-                    dt));
+    // The lower bound of every draw; the upper bound comes from the draws themselves (below),
+    // so unbounded normal delays need no cap.
+    net.min_delay = std::min(net.min_delay, delay_steps(proj.delay.lower(), dt));
     ProjectionSummary summary;
     summary.name = proj.name;
     if (proj.rule == ConnectionRule::fixed_total_number) {
@@ -485,6 +483,7 @@ LocalNetwork build_local_network(const Config& config, Communicator& comm, int n
   }
 
   // 5. Fill: weights and delays drawn from each synapse's identity, in generation order.
+  std::uint32_t longest = 1;  // [steps] the longest delay drawn here
   std::vector<std::vector<PlasticCandidate>> plastic(net.plastic.size());
   {
     std::vector<std::vector<std::uint32_t>> cursor = row_start;
@@ -498,6 +497,7 @@ LocalNetwork build_local_network(const Config& config, Communicator& comm, int n
           const double d =
               draw(proj.delay, seed, rng::Stream::synapse, plan.stream ^ 0x5bd1e995u, lo, hi);
           const auto steps = static_cast<std::uint32_t>(delay_steps(d, dt));
+          longest = std::max(longest, steps);
           const std::uint32_t channel = plan.row + local;
           const std::size_t t = thread_of[local];
           if (plan.rule >= 0) {
@@ -549,6 +549,7 @@ LocalNetwork build_local_network(const Config& config, Communicator& comm, int n
   }
 
   // 7. Counts every rank agrees on.
+  net.max_delay = static_cast<Step>(comm.max(static_cast<double>(longest)));
   per_projection = comm.sum_each(std::move(per_projection));
   for (std::size_t j = 0; j < plans.size(); ++j) net.projections[j].n_synapses = per_projection[j];
   const auto per_rank = comm.allgather(static_cast<double>(local_synapses));
