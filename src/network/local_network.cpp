@@ -282,24 +282,44 @@ void make_runs(ThreadSynapses& ts, const std::vector<std::uint32_t>& row_start,
                std::vector<std::uint32_t>& delay) {
   const std::size_t rows = row_start.size() - 1;
   ts.row_run.assign(rows + 1, 0);
-  std::vector<std::uint32_t> order, target_tmp;
+  std::vector<std::uint32_t> counts, target_tmp, delay_tmp;
   std::vector<double> weight_tmp;
   for (std::size_t r = 0; r < rows; ++r) {
     const std::uint32_t b = row_start[r], e = row_start[r + 1];
     ts.row_run[r] = static_cast<std::uint32_t>(ts.run_delay.size());
     if (b == e) continue;
     if (!std::is_sorted(delay.begin() + b, delay.begin() + e)) {
-      order.resize(e - b);
-      std::iota(order.begin(), order.end(), b);
-      std::stable_sort(order.begin(), order.end(),
-                       [&](std::uint32_t x, std::uint32_t y) { return delay[x] < delay[y]; });
-      target_tmp.clear();
-      weight_tmp.clear();
-      std::vector<std::uint32_t> delay_tmp;
-      for (const std::uint32_t i : order) {
-        target_tmp.push_back(ts.target[i]);
-        weight_tmp.push_back(ts.weight[i]);
-        delay_tmp.push_back(delay[i]);
+      // Counting sort by delay (small integers): stable, O(row + delay range).
+      // (A row with a delay range far beyond its length is sorted by comparisons instead.)
+      const auto [lo, hi] = std::minmax_element(delay.begin() + b, delay.begin() + e);
+      const std::uint32_t base = *lo;
+      if (*hi - base > 4 * (e - b) + 64) {
+        std::vector<std::uint32_t> order(e - b);
+        std::iota(order.begin(), order.end(), b);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::uint32_t x, std::uint32_t y) { return delay[x] < delay[y]; });
+        counts.assign(1, 0);
+        target_tmp.clear();
+        weight_tmp.clear();
+        delay_tmp.clear();
+        for (const std::uint32_t i : order) {
+          target_tmp.push_back(ts.target[i]);
+          weight_tmp.push_back(ts.weight[i]);
+          delay_tmp.push_back(delay[i]);
+        }
+      } else {
+        counts.assign(*hi - base + 2, 0);
+        for (std::uint32_t i = b; i < e; ++i) ++counts[delay[i] - base + 1];
+        for (std::size_t d = 1; d < counts.size(); ++d) counts[d] += counts[d - 1];
+        target_tmp.resize(e - b);
+        weight_tmp.resize(e - b);
+        delay_tmp.resize(e - b);
+        for (std::uint32_t i = b; i < e; ++i) {
+          const std::uint32_t at = counts[delay[i] - base]++;
+          target_tmp[at] = ts.target[i];
+          weight_tmp[at] = ts.weight[i];
+          delay_tmp[at] = delay[i];
+        }
       }
       std::copy(target_tmp.begin(), target_tmp.end(), ts.target.begin() + b);
       std::copy(weight_tmp.begin(), weight_tmp.end(), ts.weight.begin() + b);

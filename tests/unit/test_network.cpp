@@ -371,14 +371,23 @@ std::vector<Synapse> synapses_of(const LocalNetwork& net) {
 }
 
 TEST(LocalNetwork, ThreadsHoldTheSameSynapsesInTheSameOrder) {
-  // Other rank counts: tests/mpi/test_network_split.cpp.
-  const Config config = parse_config(network_config, {});
-  LocalCommunicator comm;
-  const auto reference = synapses_of(build_local_network(config, comm, 1));
-  ASSERT_EQ(reference.size(), build_local_network(config, comm, 1).partition.total_synapses);
-  for (const int threads : {2, 3, 7})
-    EXPECT_EQ(synapses_of(build_local_network(config, comm, threads)), reference)
-        << threads << " threads";
+  // Other rank counts: tests/mpi/test_network_split.cpp. The second config's delays span far
+  // more steps than a row has synapses (rows ordered by comparison sort, not counting sort).
+  for (const auto& overrides : std::vector<std::vector<std::string>>{
+           {}, {"projection.ab.delay={ uniform = [0.1, 1000.0] }"}}) {
+    const Config config = parse_config(network_config, overrides);
+    LocalCommunicator comm;
+    const LocalNetwork net = build_local_network(config, comm, 1);
+    const auto reference = synapses_of(net);
+    ASSERT_EQ(reference.size(), net.partition.total_synapses);
+    for (const auto& ts : net.thread_synapses)  // runs ascend by delay inside each row
+      for (std::size_t r = 0; r + 1 < ts.row_run.size(); ++r)
+        for (auto run = ts.row_run[r] + 1; run < ts.row_run[r + 1]; ++run)
+          ASSERT_LT(ts.run_delay[run - 1], ts.run_delay[run]);
+    for (const int threads : {2, 3, 7})
+      EXPECT_EQ(synapses_of(build_local_network(config, comm, threads)), reference)
+          << threads << " threads";
+  }
 }
 
 TEST(LocalNetwork, SmallWorldSynapsesAreTheGeneratorsEdgesBothWays) {
