@@ -12,7 +12,7 @@ old_sum=$(md5sum <"$out")
 
 # Concurrent runs on one path: the second gets exit 2 naming the path, the first is unharmed.
 for ranks in 1 2; do
-  mpi_run "$ranks" 1 run "$config" -o "$out" --quiet --set simulation.t_stop=6000 --set simulation.seed=99 &
+  mpi_run "$ranks" 1 run "$config" -o "$out" --quiet --set simulation.t_stop=20000 --set simulation.seed=99 &
   first=$!
   for ((w = 0; w < 200; w++)); do [[ -e $out.lock ]] && break; sleep 0.05; done
   code=0
