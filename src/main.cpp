@@ -72,6 +72,9 @@ int parse_and_run(int argc, char** argv, myelin::Communicator& comm) {
     if (comm.rank() == 0) app.exit(e);
     return e.get_exit_code() == 0 ? 0 : static_cast<int>(ExitCode::bad_input);
   }
+  run.output_given = run_cmd->count("--output") > 0;
+  check.output_given = validate_cmd->count("--output") > 0;
+  sweep.run.output_given = sweep_cmd->count("--output") > 0;
   if (*run_cmd) return static_cast<int>(myelin::run_command(run, comm));
   if (*sweep_cmd) return static_cast<int>(myelin::sweep_command(sweep, comm));
   if (*validate_cmd) return static_cast<int>(myelin::validate_command(check, comm));

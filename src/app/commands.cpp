@@ -1,6 +1,8 @@
 #include "app/commands.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -11,6 +13,7 @@
 #include "app/launch_environment.hpp"
 #include "app/output_path.hpp"
 #include "app/progress.hpp"
+#include "app/resource_check.hpp"
 #include "app/simulate_run.hpp"
 #include "app/summary.hpp"
 #include "config/config_parser.hpp"
@@ -22,14 +25,32 @@ namespace myelin {
 std::optional<Config> load_and_check(const RunOptions& options, Communicator& comm) {
   return agreed<Config>(comm, [&] {
     Config config = load_config(options.config_path, options.overrides);
+    if (options.output_given && options.output.empty())
+      throw input_error("-o", "\"\"", "must not be empty (the result file)");
     if (!options.output.empty()) config.output.file = options.output;
-    if (options.threads < 0)
-      throw input_error("--threads", std::to_string(options.threads), "must be >= 1");
+    if (config.populations.empty())
+      throw input_error("CONFIG", options.config_path,
+                        "nothing to simulate: no [population.NAME] table (an empty or "
+                        "comments-only file, or the wrong file)");
+    // The same bound as simulation.threads.
+    if (options.threads < 0 || options.threads > 4096)
+      throw input_error("--threads", std::to_string(options.threads), "must be in [1, 4096]");
     // One rank looks at the file system, so all ranks give the same verdict.
     const std::string problem =
         comm.broadcast(comm.rank() == 0 ? output_path_problem(config.output.file) : "", 0);
     if (!problem.empty())
       throw input_error("output.file", config.output.file, "cannot create (" + problem + ")");
+    if (!options.summary_json.empty()) {
+      const std::string json_problem =
+          comm.broadcast(comm.rank() == 0 ? output_path_problem(options.summary_json) : "", 0);
+      if (!json_problem.empty())
+        throw input_error("--summary-json", options.summary_json,
+                          "cannot create (" + json_problem + ")");
+    }
+    check_resources(config, comm.size(), resolve_threads(options, config), comm);
+    if (comm.rank() == 0 && !options.quiet)
+      for (const std::string& warning : config_warnings(config))
+        std::fprintf(stderr, "myelin: warning: %s\n", warning.c_str());
     return config;
   });
 }
@@ -44,13 +65,16 @@ ExitCode validate_command(const RunOptions& options, Communicator& comm) {
   const auto config = load_and_check(options, comm);
   if (!config) return ExitCode::bad_input;
   if (comm.rank() == 0 && !options.quiet) {
-    std::uint64_t neurons = 0;
-    for (const auto& p : config->populations) neurons += p.size;
+    const ResourceEstimate e =
+        estimate_resources(*config, comm.size(), resolve_threads(options, *config));
     std::printf(
-        "%s: valid (%zu population(s), %llu neurons, %zu projection(s), dt %g ms, t_stop %g ms)\n",
+        "%s: valid (%zu population(s), %llu neurons, %zu projection(s), dt %g ms, t_stop %g ms)\n"
+        "  estimate on %d rank(s): %.4g synapses, at least %s of memory per rank; output %s "
+        "of traces and weights, plus spikes\n",
         options.config_path.c_str(), config->populations.size(),
-        static_cast<unsigned long long>(neurons), config->projections.size(), config->simulation.dt,
-        config->simulation.t_stop);
+        static_cast<unsigned long long>(e.neurons), config->projections.size(),
+        config->simulation.dt, config->simulation.t_stop, comm.size(), e.synapses,
+        format_bytes(e.memory_per_rank).c_str(), format_bytes(e.output_bytes).c_str());
   }
   return ExitCode::ok;
 }
@@ -73,6 +97,10 @@ ExitCode run_command(const RunOptions& options, Communicator& comm) {
         if (!options.summary_json.empty()) {
           std::ofstream json(options.summary_json);
           json << summary_json(summary, context) << "\n";
+          json.close();
+          if (!json)
+            std::fprintf(stderr, "myelin: error: cannot write %s: %s\n",
+                         options.summary_json.c_str(), std::strerror(errno));
         }
       });
   progress.finish();

@@ -12,8 +12,9 @@ namespace myelin {
 struct RunOptions {
   std::string config_path;
   std::vector<std::string> overrides;
-  std::string output;  // -o: replaces output.file when set
-  int threads = 0;     // --threads: 0 = config, then OMP_NUM_THREADS
+  std::string output;         // -o: replaces output.file when set
+  bool output_given = false;  // -o was on the command line (so -o '' is an error, not absent)
+  int threads = 0;            // --threads: 0 = config, then OMP_NUM_THREADS
   bool quiet = false;
   std::string summary_json;  // --summary-json FILE
 };

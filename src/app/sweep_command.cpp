@@ -13,6 +13,7 @@
 #include "app/command_setup.hpp"
 #include "app/commands.hpp"
 #include "app/launch_environment.hpp"
+#include "app/resource_check.hpp"
 #include "app/simulate_run.hpp"
 #include "app/sweep_plan.hpp"
 #include "config/config_parser.hpp"
@@ -66,6 +67,14 @@ ExitCode sweep_command(const SweepOptions& options, Communicator& comm) {
               "--ranks-per-run", std::to_string(plan.ranks_per_run),
               "must divide the number of ranks (" + std::to_string(comm.size()) + ")");
         configs = run_configs(options, plan, parts);
+        for (std::size_t i = 0; i < configs.size(); ++i) {
+          try {
+            check_resources(configs[i], plan.ranks_per_run,
+                            resolve_threads(options.run, configs[i]), comm);
+          } catch (const InputError& e) {
+            throw InputError(describe_run(plan, plan.runs[i]) + ": " + e.what());
+          }
+        }
         if (comm.rank() == 0) {
           lock = OutputLock(output);
           std::error_code ec;

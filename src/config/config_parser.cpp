@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -317,6 +318,16 @@ Config parse_config(std::string_view text, const std::vector<std::string>& overr
     const toml::table* sim = top.table("simulation");
     config.simulation = read_simulation(TableReader(sim ? *sim : empty, "simulation"));
     if (const toml::table* pops = top.table("population")) {
+      // Neuron ids are uint32: refused before any per-neuron check runs over the sizes.
+      double total = 0.0;
+      for (const auto& [name, node] : *pops)
+        if (const toml::table* t = node.as_table())
+          if (const auto size = (*t)["size"].value<std::int64_t>(); size && *size > 0)
+            total += static_cast<double>(*size);
+      if (total > 4294967295.0)
+        throw InputError("population: " + std::to_string(static_cast<std::uint64_t>(total)) +
+                         " neurons in total, more than 4294967295, the limit of neuron ids "
+                         "(uint32)");
       TableReader pr(*pops, "population");
       for (const auto& [name, node] : *pops) {
         const std::string n(name.str());
@@ -395,6 +406,9 @@ Config parse_config(std::string_view text, const std::vector<std::string>& overr
 }
 
 Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw input_error("CONFIG", path, "is a directory, not a TOML file");
   std::ifstream in(path);
   if (!in)
     throw input_error("CONFIG", path,

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 #include "config/param_draw.hpp"
 #include "model/parameter_info.hpp"
@@ -16,6 +17,12 @@ namespace myelin {
 namespace {
 
 constexpr double inf = std::numeric_limits<double>::infinity();
+
+std::string shortest(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
 
 std::optional<double> nernst_potential(TableReader& r, const std::string& name,
                                        double temperature) {
@@ -36,7 +43,12 @@ std::optional<double> nernst_potential(TableReader& r, const std::string& name,
   require_range(nr.key("c_out"), c_out, 0.0, true, inf, "mM");
   nr.finish();
   constexpr double gas = 8.314462618, faraday = 96485.33212;  // J/(mol K), C/mol
-  return 1000.0 * gas * (temperature + 273.15) / (z * faraday) * std::log(c_out / c_in);
+  const double e = 1000.0 * gas * (temperature + 273.15) / (z * faraday) * std::log(c_out / c_in);
+  if (!std::isfinite(e))
+    throw input_error(r.key(name), describe(*n),
+                      "the Nernst potential is not finite (" + shortest(e) +
+                          " mV at simulation.temperature = " + shortest(temperature) + " degC)");
+  return e;
 }
 
 // spike_times = [t, ...] (every neuron) or [[t, ...], ...] (one list per neuron), in ms: each a
@@ -143,7 +155,20 @@ PopulationConfig read_population(const std::string& name, TableReader r,
                       std::string(info.unit));
       continue;
     }
-    // Every neuron's draw must be valid too; checked here, identically on every rank.
+    // Every neuron's draw must be valid too; checked here, identically on every rank. A uniform
+    // draw lies between its bounds, so checking them is enough (and costs nothing for 2^31
+    // neurons); a normal one is checked neuron by neuron.
+    if (value.kind == ParamValue::Kind::uniform) {
+      for (const double bound : {value.a, value.b}) {
+        try {
+          require_range(r.key(pname), bound, info.min, info.min_exclusive, info.max,
+                        std::string(info.unit));
+        } catch (const InputError& e) {
+          throw InputError(std::string(e.what()) + " (a bound of the uniform distribution)");
+        }
+      }
+      continue;
+    }
     for (std::uint32_t i = 0; i < pop.size; ++i) {
       const double v =
           draw_neuron_param(value, seed, rng::name_hash(name), i, rng::name_hash(pname));
@@ -158,6 +183,19 @@ PopulationConfig read_population(const std::string& name, TableReader r,
   }
   r.finish();
   check_model_constraints(pop, seed);
+  // An initial V_m beyond the bound would be a blow-up at the first step (or, above threshold,
+  // a spike and reset): both are a bad input, refused here whatever the sign.
+  if (const auto it = pop.params.find("V_m"); it != pop.params.end()) {
+    const ParamValue& v = it->second;
+    const double largest = v.kind == ParamValue::Kind::uniform
+                               ? std::max(std::abs(v.a), std::abs(v.b))
+                               : std::abs(v.a);  // constant; normal: its mean
+    if (largest > sim.v_bound)
+      throw input_error(r.key("V_m"),
+                        r.node("V_m") ? describe(*r.node("V_m")) : std::to_string(v.a),
+                        "|V_m| must be <= simulation.v_bound = " + shortest(sim.v_bound) +
+                            " [mV] (beyond it the state counts as a numerical blow-up)");
+  }
   return pop;
 }
 

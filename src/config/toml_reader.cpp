@@ -19,6 +19,7 @@ std::string number_text(double v) {
 
 std::string describe(const toml::node& node) {
   std::ostringstream s;
+  s << std::boolalpha;  // true, false: as written in TOML
   if (const auto* str = node.as_string()) {
     s << '"' << str->get() << '"';
   } else if (const auto* t = node.as_table()) {

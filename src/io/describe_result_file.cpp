@@ -90,6 +90,8 @@ H5Handle open_dataset(hid_t parent, const std::string& name) {
 void describe_run(hid_t meta, std::ostream& out) {
   const int complete = read_number<int>(meta, "complete", H5T_NATIVE_INT).value_or(0);
   out << "  complete     " << (complete == 1 ? "yes" : "NO (the run did not finish)") << "\n";
+  const std::string stop_reason = read_string(meta, "stop_reason");
+  if (stop_reason != "?") out << "  stopped      " << stop_reason << "\n";
   out << "  written by   myelin " << read_string(meta, "version") << " (git "
       << read_string(meta, "git_sha") << ") on "
       << read_number<int>(meta, "ranks", H5T_NATIVE_INT).value_or(0) << " rank(s) x "
@@ -210,6 +212,55 @@ void describe_phases(hid_t meta, std::ostream& out) {
   out << "\n";
 }
 
+std::vector<std::string> attribute_names(hid_t object) {
+  std::vector<std::string> names;
+  hsize_t index = 0;
+  h5_check(H5Aiterate2(
+               object, H5_INDEX_NAME, H5_ITER_INC, &index,
+               [](hid_t, const char* name, const H5A_info_t*, void* names_out) -> herr_t {
+                 static_cast<std::vector<std::string>*>(names_out)->emplace_back(name);
+                 return 0;
+               },
+               &names),
+           "H5Aiterate2", h5_name(object));
+  return names;
+}
+
+// A sweep file (/meta kind = "sweep"): the grid and one line per run, from /runs/<name>.
+void describe_sweep(hid_t file, hid_t meta, std::ostream& out) {
+  const int complete = read_number<int>(meta, "complete", H5T_NATIVE_INT).value_or(0);
+  out << "  complete     " << (complete == 1 ? "yes" : "NO (the sweep did not finish)") << "\n";
+  out << "  sweep        "
+      << read_number<std::uint64_t>(meta, "n_runs", H5T_NATIVE_UINT64).value_or(0) << " run(s), "
+      << read_number<std::uint64_t>(meta, "n_failed", H5T_NATIVE_UINT64).value_or(0)
+      << " failed, on " << read_number<int>(meta, "ranks", H5T_NATIVE_INT).value_or(0)
+      << " rank(s), " << read_number<int>(meta, "ranks_per_run", H5T_NATIVE_INT).value_or(0)
+      << " per run, written by myelin " << read_string(meta, "version") << "\n";
+  const auto runs = open_group_if_present(file, "runs");
+  if (!runs) return;
+  for (const std::string& name : children(*runs)) {
+    const H5Handle run(H5Gopen2(*runs, name.c_str(), H5P_DEFAULT), H5Gclose, "H5Gopen2",
+                       "/runs/" + name);
+    out << "  " << name << "     seed "
+        << read_number<std::uint64_t>(run, "seed", H5T_NATIVE_UINT64).value_or(0);
+    for (const std::string& key : attribute_names(run))
+      if (key != "seed" && key != "complete" && key != "error")
+        out << ", " << key << " = "
+            << read_number<double>(run, key.c_str(), H5T_NATIVE_DOUBLE).value_or(0);
+    std::uint64_t spikes = 0;
+    if (const auto groups = open_group_if_present(run, "spikes"))
+      for (const std::string& population : children(*groups))
+        spikes += shape_of(open_dataset(*groups, population + "/timestamps")).at(0);
+    out << ", " << spikes << " spikes";
+    if (const auto run_meta = open_group_if_present(run, "meta"))
+      out << ", dt " << read_number<double>(*run_meta, "dt", H5T_NATIVE_DOUBLE).value_or(0)
+          << " ms, t_stop "
+          << read_number<double>(*run_meta, "t_stop", H5T_NATIVE_DOUBLE).value_or(0) << " ms";
+    const int run_complete = read_number<int>(run, "complete", H5T_NATIVE_INT).value_or(0);
+    out << (run_complete == 1 ? ", complete" : ", FAILED: " + read_string(run, "error")) << "\n";
+  }
+}
+
 }  // namespace
 
 std::string describe_result_file(const std::string& path) {
@@ -226,6 +277,10 @@ std::string describe_result_file(const std::string& path) {
     const H5Handle meta(H5Gopen2(file, "meta", H5P_DEFAULT), H5Gclose, "H5Gopen2", "/meta");
     std::ostringstream out;
     out << path << "\n";
+    if (read_string(meta, "kind") == "sweep") {
+      describe_sweep(file, meta, out);
+      return out.str();
+    }
     describe_run(meta, out);
     const double t_stop = read_number<double>(meta, "t_stop", H5T_NATIVE_DOUBLE).value_or(0);
     describe_spikes(file, t_stop, out);

@@ -32,10 +32,21 @@ expect_io_error() {
 
 for ranks in 1 2; do
   rm -rf "${disk:?}"/*
-  expect_io_error "disk fills during the run" "$ranks" --set simulation.t_stop=3000
+  # Traces small enough to pass the size estimate; the spikes (not estimated) fill the disk.
+  expect_io_error "disk fills during the run" "$ranks" --set simulation.t_stop=10000 \
+    --set output.traces.inh.interval=50 --set output.traces.exc.interval=50
   # What was flushed before the disk filled is readable.
   h5ls -r "$disk/out.h5.partial" >/dev/null || fail "the partial file is not readable"
   rm -rf "${disk:?}"/*
   head -c 1048576 /dev/zero >"$disk/filler" 2>/dev/null || true
   expect_io_error "disk full before the run" "$ranks" --set simulation.t_stop=100
+  rm -rf "${disk:?}"/*
+  # Traces that cannot fit are refused before the run, from the size estimate (exit 2).
+  code=0
+  "$MPIEXEC" -n "$ranks" --bind-to none "$MYELIN" run "$config" -o "$disk/out.h5" --quiet \
+    --set simulation.t_stop=3000 2>"$WORK/stderr" || code=$?
+  ((code == 2)) && grep -qF "the traces and weight snapshots alone need" "$WORK/stderr" ||
+    { cat "$WORK/stderr" >&2; fail "oversized traces: exit $code, expected 2 with the estimate"; }
+  [[ ! -e $disk/out.h5.partial ]] || fail "oversized traces: a file was created"
+  echo "ok ($ranks rank(s), predicted): $(grep 'myelin: error' "$WORK/stderr")"
 done
