@@ -10,8 +10,8 @@
 #include "config/config_parser.hpp"
 #include "core/memory_costs.hpp"
 #include "core/stop_request.hpp"
-#include "model/health.hpp"
 #include "myelin/errors.hpp"
+#include "myelin/health.hpp"
 
 namespace myelin {
 namespace {
