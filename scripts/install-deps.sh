@@ -17,6 +17,7 @@
 set -euo pipefail
 
 CORE=(build-essential cmake ninja-build pkg-config git clang-format
+  clang libomp-dev  # the ThreadSanitizer run of scripts/sanitize.sh (LLVM OpenMP + Archer)
   libopenmpi-dev openmpi-bin
   libhdf5-openmpi-dev hdf5-tools
   libboost-graph-dev

@@ -18,8 +18,14 @@ for ranks in "${rank_counts[@]}"; do
     out="$WORK/killed_${ranks}_$i.h5"
     mpi_run "$ranks" 1 run "$config" -o "$out" "${settings[@]}" >/dev/null 2>&1 &
     launcher=$!
-    # Wait until the ranks have created the file, then kill one of them at a random moment.
+    # Wait until the ranks have created the file and flushed data into it once (it grows past
+    # its first size), then kill one of them at a random moment.
     for ((w = 0; w < 200; w++)); do [[ -s $out.partial || -s $out ]] && break; sleep 0.05; done
+    first=$(stat -c %s "$out.partial" 2>/dev/null || echo 0)
+    for ((w = 0; w < 200; w++)); do
+      (($(stat -c %s "$out.partial" 2>/dev/null || echo 0) > first)) || [[ -e $out ]] && break
+      sleep 0.02
+    done
     sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
     mapfile -t pids < <(pgrep -f -- "^$MYELIN run $config -o $out " || true)
     victim=""
