@@ -18,6 +18,7 @@ Only the population sizes depend on the scale, so `--set population.E.size=...
 --k-scaling (for down-scaled test networks only; changes the dynamics) multiplies CE and CI and
 divides the recurrent weights by k-scaling, which keeps the mean recurrent input per
 presynaptic rate; the Poisson drive (eta times threshold, set by the full indegree) is unchanged.
+--eta and --noise-sigma exist for the same test networks (NEST's model: 1.685 and none).
 """
 import argparse
 import math
@@ -72,21 +73,21 @@ def pa_per_mv(tau_m, tau_s, c_m):
     return 1.0 / psp_of_unit_alpha(psp_peak_time(tau_m, tau_s, c_m), tau_m, tau_s, c_m)
 
 
-def derive(scale, k_scaling):
+def derive(scale, k_scaling, eta=ETA):
     n_e, n_i = int(NE_PER_SCALE * scale), int(NI_PER_SCALE * scale)
     c_e, c_i = int(round(CE_FULL * k_scaling)), int(round(CI_FULL * k_scaling))
     j = J_PSP * pa_per_mv(NEURON["tau_m"], TAU_SYN, NEURON["C_m"])  # pA
     # Threshold rate: CE inputs of rate nu whose mean drive tau_m/C_m CE J e tau_s nu equals V_th
     # (an alpha current of peak J carries the charge J e tau_s). Per ms; full indegree.
     nu_th = NEURON["V_th"] / (CE_FULL * NEURON["tau_m"] / NEURON["C_m"] * j * math.e * TAU_SYN)
-    rate = ETA * nu_th * CE_FULL * 1000.0  # Hz: one generator of rate nu_ext CE per neuron
+    rate = eta * nu_th * CE_FULL * 1000.0  # Hz: one generator of rate nu_ext CE per neuron
     j_rec = j / k_scaling
     return dict(n_e=n_e, n_i=n_i, c_e=c_e, c_i=c_i, j=j, j_rec=j_rec, nu_th=nu_th, rate=rate,
                 t_peak=psp_peak_time(NEURON["tau_m"], TAU_SYN, NEURON["C_m"]))
 
 
 def toml_text(args):
-    d = derive(args.scale, args.k_scaling)
+    d = derive(args.scale, args.k_scaling, args.eta)
     n = d["n_e"] + d["n_i"]
     syn = n * (d["c_e"] + d["c_i"])
     s = STDP
@@ -94,7 +95,9 @@ def toml_text(args):
         "# NEST's hpc_benchmark (pynest/examples/hpc_benchmark.py): a Brunel balanced network with",
         "# power-law STDP on E -> E. Written by",
         f"#   examples/make_hpc_benchmark.py --scale {args.scale}"
-        + (f" --k-scaling {args.k_scaling}" if args.k_scaling != 1.0 else ""),
+        + (f" --k-scaling {args.k_scaling}" if args.k_scaling != 1.0 else "")
+        + (f" --eta {args.eta}" if args.eta != ETA else "")
+        + (f" --noise-sigma {args.noise_sigma}" if args.noise_sigma else ""),
         f"# {d['n_e']} + {d['n_i']} = {n} neurons, {syn:,} recurrent synapses"
         f" ({d['n_e'] * d['c_e']:,} plastic).",
         "#",
@@ -111,7 +114,7 @@ def toml_text(args):
         f"#   J_psp = {J_PSP} mV -> J = {d['j']:.6f} pA; inhibitory g J, g = {G}",
         "#   nu_th = V_th / (CE_full tau_m/C_m J e tau_s)"
         f" = {d['nu_th'] * 1000.0:.6f} Hz; Poisson rate per neuron",
-        f"#   = eta nu_th CE_full = {ETA} x nu_th x {CE_FULL} = {d['rate']:.4f} Hz, weight J",
+        f"#   = eta nu_th CE_full = {args.eta} x nu_th x {CE_FULL} = {d['rate']:.4f} Hz, weight J",
     ]
     if args.k_scaling != 1.0:
         out += [
@@ -119,6 +122,11 @@ def toml_text(args):
             f" {d['j_rec']:.6f} pA keep",
             "#   the mean recurrent input per presynaptic rate; fluctuations grow, the dynamics"
             " differ from the benchmark.",
+        ]
+    if args.eta != ETA or args.noise_sigma:
+        out += [
+            f"#   TEST VARIANT: eta = {args.eta} (NEST: {ETA}), white noise {args.noise_sigma} mV"
+            " (NEST: none).",
         ]
     out += [
         "#   E->E: stdp_pl_synapse_hom, lambda 0.1, alpha 0.0513, mu 0.4, tau_plus 15 ms,",
@@ -138,6 +146,8 @@ def toml_text(args):
     for name, size in (("E", d["n_e"]), ("I", d["n_i"])):
         out += [f"[population.{name}]", 'model = "lif"', f"size = {size}"]
         out += [f"{k} = {v}" for k, v in NEURON.items()]
+        if args.noise_sigma:
+            out += [f"noise_sigma = {args.noise_sigma}"]
         out += [f"V_m = {{ normal = [{V0_MEAN}, {V0_SD}] }}", ""]
     for name in ("E", "I"):
         out += [f"[input.drive_{name}]", 'type = "poisson"', f'target = "{name}"',
@@ -190,6 +200,10 @@ def main():
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--k-scaling", type=float, default=1.0,
                     help="multiply the indegrees (test networks only; changes the dynamics)")
+    ap.add_argument("--eta", type=float, default=ETA,
+                    help="Poisson rate in units of the threshold rate (test networks only)")
+    ap.add_argument("--noise-sigma", type=float, default=0.0,
+                    help="white-noise SD of V_m [mV] (test networks only; NEST: none)")
     ap.add_argument("--t-stop", type=float, default=300.0, help="ms (NEST: 50 presim + 250)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--file", default="hpc_benchmark.h5", help="output.file of the config")
