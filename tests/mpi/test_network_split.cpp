@@ -11,6 +11,7 @@
 #include "comm/mpi_communicator.hpp"
 #include "config/config_parser.hpp"
 #include "network/local_network.hpp"
+#include "support/synapse_walk.hpp"
 
 namespace myelin {
 namespace {
@@ -92,22 +93,8 @@ struct View {
 
 View view_of(const LocalNetwork& net) {
   View v;
-  std::vector<Gid> neuron_of_channel(net.n_channels);
-  for (std::size_t p = 0; p < net.populations.size(); ++p) {
-    const std::size_t n = net.local_gids[p].size();
-    for (std::size_t q = 0; q < net.ports[p].size(); ++q)
-      for (std::size_t i = 0; i < n; ++i)
-        neuron_of_channel[net.channel_offset[p] + q * n + i] = net.local_gids[p][i];
-  }
-  for (const auto& ts : net.thread_synapses)
-    for (Gid s = 0; s < net.n_global; ++s) {
-      if (!net.sources.contains(s)) continue;
-      const std::uint32_t row = net.sources.row(s);
-      for (auto run = ts.row_run[row]; run < ts.row_run[row + 1]; ++run)
-        for (auto j = run == 0 ? 0 : ts.run_end[run - 1]; j < ts.run_end[run]; ++j)
-          v.inputs[neuron_of_channel[ts.target[j]]].emplace_back(s, ts.weight[j],
-                                                                 ts.run_delay[run]);
-    }
+  for_each_static_synapse(
+      net, [&](Gid s, Gid t, double w, std::uint32_t d) { v.inputs[t].emplace_back(s, w, d); });
   for (const auto& pp : net.plastic)
     for (std::size_t i = 0; i < pp.columns.size(); ++i)
       v.columns[pp.columns[i]] = {pp.source[i], pp.target[i], pp.delay_ms[i]};

@@ -16,6 +16,7 @@
 #include "network/graph_metrics.hpp"
 #include "network/local_network.hpp"
 #include "network/partition.hpp"
+#include "support/synapse_walk.hpp"
 
 namespace myelin {
 namespace {
@@ -343,27 +344,8 @@ using Synapse = std::tuple<Gid, Gid, double, std::uint32_t>;
 // source) keeping each target's input order.
 std::vector<Synapse> synapses_of(const LocalNetwork& net) {
   std::vector<Synapse> out;
-  std::vector<Gid> gid_of(net.n_local);
-  for (std::size_t p = 0; p < net.local_gids.size(); ++p)
-    for (std::size_t i = 0; i < net.local_gids[p].size(); ++i)
-      gid_of[net.population_offset[p] + i] = net.local_gids[p][i];
-  std::vector<std::uint32_t> channel_neuron(net.n_channels);
-  for (std::size_t p = 0; p < net.populations.size(); ++p) {
-    const std::size_t n = net.local_gids[p].size();
-    for (std::size_t q = 0; q < net.ports[p].size(); ++q)
-      for (std::size_t i = 0; i < n; ++i)
-        channel_neuron[net.channel_offset[p] + q * n + i] =
-            net.population_offset[p] + static_cast<std::uint32_t>(i);
-  }
-  for (const auto& ts : net.thread_synapses)
-    for (Gid s = 0; s < net.n_global; ++s) {
-      if (!net.sources.contains(s)) continue;
-      const std::uint32_t row = net.sources.row(s);
-      for (auto run = ts.row_run[row]; run < ts.row_run[row + 1]; ++run)
-        for (auto j = run == 0 ? 0 : ts.run_end[run - 1]; j < ts.run_end[run]; ++j)
-          out.emplace_back(s, gid_of[channel_neuron[ts.target[j]]], ts.weight[j],
-                           ts.run_delay[run]);
-    }
+  for_each_static_synapse(
+      net, [&](Gid s, Gid t, double w, std::uint32_t d) { out.emplace_back(s, t, w, d); });
   std::stable_sort(out.begin(), out.end(), [](const Synapse& x, const Synapse& y) {
     return std::tie(std::get<1>(x), std::get<0>(x)) < std::tie(std::get<1>(y), std::get<0>(y));
   });
