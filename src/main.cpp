@@ -106,6 +106,12 @@ int main(int argc, char** argv) {
       return out_of_memory(comm, "running");
     } catch (const myelin::OutOfMemory& e) {
       return out_of_memory(comm, e.what());
+    } catch (const myelin::MpiError& e) {
+      // The other ranks are likely stuck in, or gone from, the same collective.
+      std::fprintf(stderr, "myelin: error: communication failed on rank %d: %s\n", comm.rank(),
+                   e.what());
+      std::fflush(stderr);
+      myelin::MpiEnvironment::abort_all(static_cast<int>(myelin::ExitCode::communication));
     } catch (const std::exception& e) {
       // Unexpected: other ranks may be inside a collective, so only an abort cannot hang.
       std::fprintf(stderr, "myelin: internal error on rank %d: %s\n", comm.rank(), e.what());

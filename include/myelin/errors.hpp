@@ -15,6 +15,7 @@ enum class ExitCode : int {
   stopped = 4,        // SIGTERM, SIGINT or SIGUSR1: stopped at an epoch boundary, file closed
   io_error = 5,       // the output could not be written (full disk, quota, vanished directory)
   out_of_memory = 6,  // an allocation failed (std::bad_alloc)
+  communication = 7,  // an MPI call failed (a rank or the network went away)
 };
 
 // Bad configuration, command line or input file. The message names key, value and reason,
@@ -49,6 +50,13 @@ class StopRequested : public std::runtime_error {
 
  private:
   int signal_;
+};
+
+// An MPI call returned an error: the message names the call and MPI's reason,
+// e.g. `MPI_Allreduce failed: MPI_ERR_TRUNCATE: message truncated`.
+class MpiError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // An allocation failed while doing `phase`: `out of memory while building the network`.

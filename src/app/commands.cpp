@@ -17,6 +17,7 @@
 #include "app/simulate_run.hpp"
 #include "app/summary.hpp"
 #include "config/config_parser.hpp"
+#include "io/result_file.hpp"
 #include "myelin/version.hpp"
 #include "sim/simulation.hpp"
 

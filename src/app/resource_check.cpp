@@ -10,7 +10,6 @@
 #include <limits>
 #include <sstream>
 
-#include "comm/mpi_communicator.hpp"
 #include "core/memory_costs.hpp"
 #include "io/output_commit.hpp"
 #include "myelin/errors.hpp"
@@ -53,20 +52,6 @@ double synapses_of(const ProjectionConfig& p, double n_source, double n_target, 
 
 double longest_delay(const ProjectionConfig& p) {
   return p.delay.kind == ParamValue::Kind::uniform ? std::max(p.delay.a, p.delay.b) : p.delay.a;
-}
-
-// Ranks of `comm` on this node (MPI_COMM_TYPE_SHARED); 1 without MPI.
-int ranks_on_node(Communicator& comm) {
-  const auto* mpi = dynamic_cast<const MpiCommunicator*>(&comm);
-  if (mpi == nullptr) return 1;
-  MPI_Comm node = MPI_COMM_NULL;
-  if (MPI_Comm_split_type(mpi->native(), MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) !=
-      MPI_SUCCESS)
-    return 1;
-  int size = 1;
-  MPI_Comm_size(node, &size);
-  MPI_Comm_free(&node);
-  return size;
 }
 
 // A number from a file such as memory.max ("max" or missing: nullopt).
@@ -261,7 +246,7 @@ ResourceEstimate check_resources(const Config& config, int ranks, int threads, C
   const ResourceEstimate e = estimate_resources(config, ranks, threads);
   // Every rank measures its own node; the tightest node decides, and every rank says the same.
   std::string source;
-  const double available = available_memory(ranks_on_node(comm), &source);
+  const double available = available_memory(comm.ranks_on_node(), &source);
   const std::vector<double> all = comm.allgather(available);
   const auto tightest = std::min_element(all.begin(), all.end());
   const int where = static_cast<int>(tightest - all.begin());

@@ -33,7 +33,13 @@ class Communicator {
   // Element-wise sums over ranks (integers: exact and order-free, so split-independent).
   virtual std::vector<std::uint64_t> sum_each(std::vector<std::uint64_t> values) = 0;
   virtual double max(double value) = 0;
+  // Element-wise maxima over ranks (agreement checks: max of n and of -n agree iff all equal).
+  virtual std::vector<std::int64_t> max_each(std::vector<std::int64_t> values) = 0;
+  // Sum of `value` over the lower ranks (0 on rank 0): where this rank's rows start in a file.
+  virtual std::uint64_t exclusive_sum(std::uint64_t value) = 0;
   virtual void barrier() = 0;
+  // Ranks of this communicator that share this rank's node (memory checks); 1 without MPI.
+  virtual int ranks_on_node() = 0;
 
   // Collectives of network construction and graph measures (never per epoch).
   // Every rank's words, concatenated in rank order.
@@ -59,7 +65,10 @@ class LocalCommunicator final : public Communicator {
   std::uint64_t sum(std::uint64_t value) override { return value; }
   std::vector<std::uint64_t> sum_each(std::vector<std::uint64_t> values) override { return values; }
   double max(double value) override { return value; }
+  std::vector<std::int64_t> max_each(std::vector<std::int64_t> values) override { return values; }
+  std::uint64_t exclusive_sum(std::uint64_t) override { return 0; }
   void barrier() override {}
+  int ranks_on_node() override { return 1; }
   std::vector<std::uint32_t> allgatherv(std::span<const std::uint32_t> mine) override {
     return {mine.begin(), mine.end()};
   }

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "myelin/errors.hpp"
+
 namespace myelin {
 
 void check_mpi(int code, const char* call) {
@@ -13,8 +15,13 @@ void check_mpi(int code, const char* call) {
   char text[MPI_MAX_ERROR_STRING];
   int length = 0;
   MPI_Error_string(code, text, &length);
-  throw std::runtime_error(std::string(call) +
-                           " failed: " + std::string(text, static_cast<std::size_t>(length)));
+  throw MpiError(std::string(call) +
+                 " failed: " + std::string(text, static_cast<std::size_t>(length)));
+}
+
+MPI_Comm native_handle(const Communicator& comm) {
+  const auto* mpi = dynamic_cast<const MpiCommunicator*>(&comm);
+  return mpi != nullptr ? mpi->native() : MPI_COMM_SELF;
 }
 
 MpiCommunicator::MpiCommunicator(MPI_Comm comm, bool owned) : comm_(comm), owned_(owned) {
@@ -73,6 +80,31 @@ double MpiCommunicator::max(double value) {
   double out = 0.0;
   check_mpi(MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_MAX, comm_), "MPI_Allreduce");
   return out;
+}
+
+std::vector<std::int64_t> MpiCommunicator::max_each(std::vector<std::int64_t> values) {
+  std::vector<std::int64_t> out(values.size(), 0);
+  check_mpi(MPI_Allreduce(values.data(), out.data(), static_cast<int>(values.size()), MPI_INT64_T,
+                          MPI_MAX, comm_),
+            "MPI_Allreduce");
+  return out;
+}
+
+std::uint64_t MpiCommunicator::exclusive_sum(std::uint64_t value) {
+  std::uint64_t out = 0;
+  check_mpi(MPI_Exscan(&value, &out, 1, MPI_UINT64_T, MPI_SUM, comm_), "MPI_Exscan");
+  return rank_ == 0 ? 0 : out;  // MPI_Exscan leaves rank 0's result undefined
+}
+
+int MpiCommunicator::ranks_on_node() {
+  MPI_Comm node = MPI_COMM_NULL;
+  check_mpi(MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node),
+            "MPI_Comm_split_type");
+  int size = 1;
+  const int code = MPI_Comm_size(node, &size);
+  MPI_Comm_free(&node);
+  check_mpi(code, "MPI_Comm_size");
+  return size;
 }
 
 void MpiCommunicator::barrier() {

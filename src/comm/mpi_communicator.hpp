@@ -6,9 +6,14 @@
 
 namespace myelin {
 
-// Throws std::runtime_error naming the MPI call when it does not return MPI_SUCCESS
-// (the communicator's error handler is set to MPI_ERRORS_RETURN).
+// Throws MpiError naming the MPI call and MPI's reason when it does not return MPI_SUCCESS
+// (the communicator's error handler is set to MPI_ERRORS_RETURN). Every MPI call of Myelin goes
+// through it, and every one is in src/comm.
 void check_mpi(int code, const char* call);
+
+// The MPI communicator behind `comm` for libraries that take one (HDF5's MPI-IO driver):
+// MPI_COMM_SELF for a LocalCommunicator, which is one process on its own.
+MPI_Comm native_handle(const Communicator& comm);
 
 class MpiCommunicator final : public Communicator {
  public:
@@ -28,7 +33,10 @@ class MpiCommunicator final : public Communicator {
   std::uint64_t sum(std::uint64_t value) override;
   std::vector<std::uint64_t> sum_each(std::vector<std::uint64_t> values) override;
   double max(double value) override;
+  std::vector<std::int64_t> max_each(std::vector<std::int64_t> values) override;
+  std::uint64_t exclusive_sum(std::uint64_t value) override;
   void barrier() override;
+  int ranks_on_node() override;
   std::vector<std::uint32_t> allgatherv(std::span<const std::uint32_t> mine) override;
   std::vector<std::uint32_t> alltoallv(std::span<const std::uint32_t> send,
                                        std::span<const std::uint64_t> counts) override;

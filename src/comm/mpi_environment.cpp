@@ -6,16 +6,19 @@
 #include <exception>
 #include <stdexcept>
 
+#include "comm/mpi_communicator.hpp"
+#include "myelin/errors.hpp"
+
 namespace myelin {
 
 MpiEnvironment::MpiEnvironment(int& argc, char**& argv) : uncaught_(std::uncaught_exceptions()) {
   int provided = 0;
   // Only the master thread of the OpenMP team calls MPI (inside `single`/`master` regions).
   if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
-    throw std::runtime_error("MPI_Init_thread failed");
+    throw MpiError("MPI_Init_thread failed");
   if (provided < MPI_THREAD_FUNNELED)
-    throw std::runtime_error("MPI does not provide MPI_THREAD_FUNNELED");
-  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    throw MpiError("MPI_Init_thread: this MPI does not provide MPI_THREAD_FUNNELED");
+  check_mpi(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
 }
 
 void MpiEnvironment::abort_all(int code) {

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "comm/mpi_communicator.hpp"
 #include "io/h5_handle.hpp"
 #include "io/h5_write.hpp"
 #include "io/output_commit.hpp"
@@ -41,32 +42,32 @@ std::string units_of(const std::string& variable) {
 
 }  // namespace
 
-ResultFile::ResultFile(const std::string& path, MPI_Comm comm) : impl_(std::make_unique<Impl>()) {
+ResultFile::ResultFile(const std::string& path, Communicator& comm)
+    : impl_(std::make_unique<Impl>()) {
   h5_silence_errors();
   Impl& f = *impl_;
-  f.comm = comm;
+  f.comm = &comm;
+  f.native = native_handle(comm);
   f.path = path;
-  MPI_Comm_rank(comm, &f.rank);
+  f.rank = comm.rank();
   const auto cannot_create = [&](const std::string& reason) {
     return input_error("output.file", path, "cannot create (" + reason + ")");
   };
 
-  int error = f.rank == 0 ? probe_creatable(path) : 0;
-  MPI_Bcast(&error, 1, MPI_INT, 0, comm);
-  if (error != 0) throw cannot_create(std::strerror(error));
+  const int error = f.rank == 0 ? probe_creatable(path) : 0;
+  const std::string problem = comm.broadcast(error != 0 ? std::strerror(error) : "", 0);
+  if (!problem.empty()) throw cannot_create(problem);
 
   H5Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate", path);
-  h5_check(H5Pset_fapl_mpio(access, comm, MPI_INFO_NULL), "H5Pset_fapl_mpio", path);
+  h5_check(H5Pset_fapl_mpio(access, f.native, MPI_INFO_NULL), "H5Pset_fapl_mpio", path);
   const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access);
   const std::string reason = id < 0 ? h5_error_reason() : std::string();
-  int failed = id < 0 ? 1 : 0;
-  int any_failed = 0;
-  MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, comm);
-  if (any_failed != 0) {
+  const bool failed = id < 0;
+  if (comm.first_failed_rank(failed) >= 0) {
     // Closing is collective and some ranks have nothing to close: a leaked handle on the ranks
     // that succeeded is better than a hang.
-    throw cannot_create(failed != 0 ? (reason.empty() ? "H5Fcreate failed" : reason)
-                                    : "failed on another rank");
+    throw cannot_create(failed ? (reason.empty() ? "H5Fcreate failed" : reason)
+                               : "failed on another rank");
   }
   f.file = H5Handle(id, H5Fclose, "H5Fcreate", path);
 
@@ -153,16 +154,12 @@ void ResultFile::append_spikes(std::size_t population, std::span<const std::uint
   const bool ok = node_ids.size() == timestamps_ms.size();
   // One reduction gives both the total and the agreement on arguments.
   const std::uint64_t mine = ok ? node_ids.size() : 0;
-  const std::uint64_t local[2] = {mine, ok ? 0U : 1U};
-  std::uint64_t global[2] = {0, 0};
-  MPI_Allreduce(local, global, 2, MPI_UINT64_T, MPI_SUM, f.comm);
+  const std::vector<std::uint64_t> global = f.comm->sum_each({mine, ok ? 0U : 1U});
   if (global[1] != 0)
     throw std::invalid_argument(
         "ResultFile::append_spikes: node_ids and timestamps differ in length on " +
         std::string(ok ? "another rank" : "this rank"));
-  std::uint64_t offset = 0;
-  MPI_Exscan(&mine, &offset, 1, MPI_UINT64_T, MPI_SUM, f.comm);
-  if (f.rank == 0) offset = 0;  // MPI_Exscan leaves rank 0's result undefined
+  const std::uint64_t offset = f.comm->exclusive_sum(mine);
   const std::uint64_t total = global[0];
   if (total == 0) return;
   Impl::Spikes& sets = f.spikes[population];
@@ -189,10 +186,8 @@ std::size_t ResultFile::create_traces(const std::string& population,
       throw std::invalid_argument("ResultFile::create_traces: variable name " + v + " is reserved");
   // Every column must belong to exactly one rank, or the file would hold unwritten values.
   const bool ok = strictly_ascending_below(my_columns, node_ids.size());
-  const std::uint64_t local[2] = {my_columns.size(), ok ? 0U : 1U};
-  std::uint64_t global[2] = {0, 0};
-  MPI_Allreduce(local, global, 2, MPI_UINT64_T, MPI_SUM, f.comm);
-  agree_arguments(f.comm, global[1] == 0 && global[0] == node_ids.size(), "create_traces");
+  const std::vector<std::uint64_t> global = f.comm->sum_each({my_columns.size(), ok ? 0U : 1U});
+  agree_arguments(*f.comm, global[1] == 0 && global[0] == node_ids.size(), "create_traces");
 
   const H5Handle traces = open_group(f.file, "traces");
   const H5Handle g = create_group(traces, population);
@@ -223,10 +218,8 @@ void ResultFile::append_traces(std::size_t handle, std::span<const double> times
   for (std::size_t v = 0; v < values.size() && ok; ++v)
     ok = values[v].size() == times_ms.size() * sets.my_columns.size();
   // The maxima of rows and of -rows agree only when every rank passes the same number of rows.
-  const std::int64_t local[3] = {rows, -rows, ok ? 0 : 1};
-  std::int64_t global[3] = {0, 0, 0};
-  MPI_Allreduce(local, global, 3, MPI_INT64_T, MPI_MAX, f.comm);
-  agree_arguments(f.comm, global[2] == 0 && global[0] == -global[1], "append_traces");
+  const std::vector<std::int64_t> global = f.comm->max_each({rows, -rows, ok ? 0 : 1});
+  agree_arguments(*f.comm, global[2] == 0 && global[0] == -global[1], "append_traces");
   if (rows == 0) return;
   const auto n = static_cast<hsize_t>(rows);
   // The sample times are the same on every rank: rank 0 writes them.
@@ -278,19 +271,10 @@ void ResultFile::write_run_stats(const RunStats& stats) {
 
 void ResultFile::Impl::agree_on_writes() {
   const bool failed_here = !write_failure.empty();
-  // MINLOC: value 0 where a write failed, so the result names the lowest failing rank.
-  struct {
-    int ok;
-    int rank;
-  } mine{failed_here ? 0 : 1, rank}, first{1, 0};
-  MPI_Allreduce(&mine, &first, 1, MPI_2INT, MPI_MINLOC, comm);
-  if (first.ok == 1) return;
-  std::string message = failed_here ? describe_write_failure(path, write_failure) : std::string();
-  int length = static_cast<int>(message.size());
-  MPI_Bcast(&length, 1, MPI_INT, first.rank, comm);
-  message.resize(static_cast<std::size_t>(length));
-  MPI_Bcast(message.data(), length, MPI_CHAR, first.rank, comm);
-  throw IoError(message);
+  const int first = comm->first_failed_rank(failed_here);
+  if (first < 0) return;
+  throw IoError(comm->broadcast(
+      failed_here ? describe_write_failure(path, write_failure) : std::string(), first));
 }
 
 void ResultFile::flush() {

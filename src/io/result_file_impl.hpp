@@ -4,7 +4,7 @@
 // file, spikes, traces, run information; result_file_weights.cpp: plastic weights). Private to
 // src/io.
 
-#include <mpi.h>
+#include <mpi.h>  // MPI_Comm for HDF5's MPI-IO driver; the calls go through Communicator
 
 #include <cstdint>
 #include <stdexcept>
@@ -18,13 +18,11 @@ namespace myelin {
 
 // Arguments that differ from rank to rank are checked by each rank, then agreed: all ranks
 // throw together rather than one throwing while the others wait in the next collective call.
-inline void agree_arguments(MPI_Comm comm, bool ok_here, const char* call) {
-  int bad = ok_here ? 0 : 1;
-  int any_bad = 0;
-  MPI_Allreduce(&bad, &any_bad, 1, MPI_INT, MPI_MAX, comm);
-  if (any_bad != 0)
+inline void agree_arguments(Communicator& comm, bool ok_here, const char* call) {
+  const int first = comm.first_failed_rank(!ok_here);
+  if (first >= 0)
     throw std::invalid_argument(std::string("ResultFile::") + call + ": invalid arguments on " +
-                                (bad != 0 ? "this rank" : "another rank"));
+                                (ok_here ? "rank " + std::to_string(first) : "this rank"));
 }
 
 // Every column in [0, limit), strictly ascending: each belongs to one rank, none is written twice.
@@ -48,7 +46,8 @@ struct ResultFile::Impl {
     std::vector<std::uint32_t> my_columns;
   };
 
-  MPI_Comm comm = MPI_COMM_NULL;
+  Communicator* comm = nullptr;
+  MPI_Comm native = MPI_COMM_NULL;  // for H5Pset_fapl_mpio only
   int rank = 0;
   std::string path;
   // Members are destroyed bottom-up: datasets and groups close before the file, which the MPI-IO

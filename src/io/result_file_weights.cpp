@@ -15,10 +15,8 @@ std::size_t ResultFile::create_weights(const WeightRecording& w) {
   const std::size_t mine = w.my_columns.size();
   const bool ok = w.source.size() == mine && w.target.size() == mine && w.delay_ms.size() == mine &&
                   strictly_ascending_below(w.my_columns, n) && w.bins > 0;
-  std::uint64_t local[2] = {w.my_columns.size(), ok ? 0U : 1U};
-  std::uint64_t global[2] = {0, 0};
-  MPI_Allreduce(local, global, 2, MPI_UINT64_T, MPI_SUM, f.comm);
-  agree_arguments(f.comm, global[1] == 0 && global[0] == n, "create_weights");
+  const std::vector<std::uint64_t> global = f.comm->sum_each({w.my_columns.size(), ok ? 0U : 1U});
+  agree_arguments(*f.comm, global[1] == 0 && global[0] == n, "create_weights");
 
   H5Handle all(H5Lexists(f.file, "weights", H5P_DEFAULT) > 0 ? open_group(f.file, "weights")
                                                              : create_group(f.file, "weights"));
@@ -75,10 +73,9 @@ void ResultFile::append_weights(std::size_t handle, const WeightRecording& w) {
                   w.mean.size() == n_stats && w.sd.size() == n_stats && w.min.size() == n_stats &&
                   w.max.size() == n_stats && w.histogram.size() == n_stats * sets.bins;
   // Every rank must append the same numbers of rows.
-  const std::int64_t local[5] = {snaps, -snaps, stats, -stats, ok ? 0 : 1};
-  std::int64_t global[5] = {0, 0, 0, 0, 0};
-  MPI_Allreduce(local, global, 5, MPI_INT64_T, MPI_MAX, f.comm);
-  agree_arguments(f.comm, global[4] == 0 && global[0] == -global[1] && global[2] == -global[3],
+  const std::vector<std::int64_t> global =
+      f.comm->max_each({snaps, -snaps, stats, -stats, ok ? 0 : 1});
+  agree_arguments(*f.comm, global[4] == 0 && global[0] == -global[1] && global[2] == -global[3],
                   "append_weights");
   if (snaps > 0) {
     const auto rows = static_cast<hsize_t>(snaps);

@@ -63,7 +63,7 @@ Recorder::Recorder(const Config& config, const LocalNetwork& network)
   }
 }
 
-void Recorder::open(ResultFile& file) {
+void Recorder::open(ResultSink& sink) {
   if (record_spikes_) {
     std::vector<std::string> names;
     std::vector<std::uint64_t> sizes;
@@ -71,11 +71,11 @@ void Recorder::open(ResultFile& file) {
       names.push_back(p.name);
       sizes.push_back(p.size);
     }
-    file.create_spike_groups(names, sizes);
+    sink.create_spike_groups(names, sizes);
   }
   for (Trace& trace : traces_) {
     trace.handle =
-        file.create_traces(populations_[trace.population].name, trace.variables, trace.node_ids,
+        sink.create_traces(populations_[trace.population].name, trace.variables, trace.node_ids,
                            static_cast<double>(trace.interval) * dt_, trace.my_columns);
   }
 }
@@ -102,7 +102,7 @@ void Recorder::add_spikes(std::span<const Spike> spikes) {
   if (record_spikes_) spikes_.insert(spikes_.end(), spikes.begin(), spikes.end());
 }
 
-void Recorder::flush(ResultFile& file, Step last_step, Communicator& comm) {
+void Recorder::flush(ResultSink& sink, Step last_step, Communicator& comm) {
   if (record_spikes_) {
     // Slice r of the window [flushed_until_, last_step] goes to rank r: (step, gid, offset bits).
     const auto ranks = static_cast<std::uint64_t>(comm.size());
@@ -143,7 +143,7 @@ void Recorder::flush(ResultFile& file, Step last_step, Communicator& comm) {
         times[k] = rows[p][k].first;
         ids[k] = rows[p][k].second;
       }
-      file.append_spikes(p, ids, times);
+      sink.append_spikes(p, ids, times);
     }
   }
   flushed_until_ = last_step + 1;
@@ -157,7 +157,7 @@ void Recorder::flush(ResultFile& file, Step last_step, Communicator& comm) {
       values[v].assign(
           trace.values[v].begin(),
           trace.values[v].begin() + static_cast<std::ptrdiff_t>(rows * trace.my_columns.size()));
-    file.append_traces(trace.handle, times, values);
+    sink.append_traces(trace.handle, times, values);
     trace.next_row_step += static_cast<Step>(rows) * trace.interval;
   }
 }

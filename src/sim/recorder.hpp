@@ -10,9 +10,9 @@
 
 #include "comm/communicator.hpp"
 #include "config/config.hpp"
-#include "io/result_file.hpp"
 #include "model/population.hpp"
 #include "network/local_network.hpp"
+#include "sim/result_sink.hpp"
 
 namespace myelin {
 
@@ -21,7 +21,7 @@ class Recorder {
   Recorder(const Config& config, const LocalNetwork& network);
 
   // Creates the spike groups and trace datasets (collective).
-  void open(ResultFile& file);
+  void open(ResultSink& sink);
 
   // Thread side: after `thread` advanced population `population` through `step`, record the
   // samples due at that step for the neurons the thread owns. Threads write disjoint cells.
@@ -35,7 +35,7 @@ class Recorder {
   // flush window is cut into one slice of steps per rank, every rank sends its spikes of slice r
   // to rank r (one Alltoallv per flush, each spike moves once), and rank r writes slice r, sorted
   // by (time, id), after the slices of the ranks before it.
-  void flush(ResultFile& file, Step last_step, Communicator& comm);
+  void flush(ResultSink& sink, Step last_step, Communicator& comm);
 
  private:
   struct Probe {
@@ -44,7 +44,7 @@ class Recorder {
   };
   struct Trace {
     std::size_t population = 0;
-    std::size_t handle = 0;  // ResultFile::create_traces
+    std::size_t handle = 0;  // ResultSink::create_traces
     std::vector<std::string> variables;
     std::vector<std::size_t> variable_index;
     std::vector<std::uint64_t> node_ids;      // every recorded neuron (population-local)

@@ -107,14 +107,14 @@ Simulation::Simulation(const Config& config, Communicator& comm, int threads)
   times_.add(Phase::build, build_start_);
 }
 
-RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
+RunSummary Simulation::run(ResultSink& sink, const ProgressFn& progress) {
   const auto t0 = PhaseTimes::Clock::now();
-  recorder_.open(file);
-  weight_recorder_.open(file);
+  recorder_.open(sink);
+  weight_recorder_.open(sink);
   weight_recorder_.at_boundary(0, false, plasticity_, comm_);
   times_.add(Phase::output, t0);
 
-  run_epochs(file, progress);
+  run_epochs(sink, progress);
   const ExchangeCounters& counters = exchange_->counters();
 
   RunSummary summary;
@@ -163,12 +163,12 @@ RunSummary Simulation::run(ResultFile& file, const ProgressFn& progress) {
   stats.exchange = summary.exchange;
   stats.overlap = summary.overlap;
   stats.epoch_steps = summary.epoch_steps;
-  file.write_run_stats(stats);
-  file.mark_complete();
+  sink.write_run_stats(stats);
+  sink.mark_complete();
   return summary;
 }
 
-void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
+void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
   const double dt = config_.simulation.dt;
   const Step total_steps = std::llround(config_.simulation.t_stop / dt);
   const Step epoch_length = this->epoch_length();
@@ -281,9 +281,9 @@ void Simulation::run_epochs(ResultFile& file, const ProgressFn& progress) {
           if (!weight_recorder_.empty() && !health.failed)
             weight_recorder_.at_boundary(end, last, plasticity_, comm_);
           if (health.failed || last || (epoch + 1) % flush_every == 0) {
-            recorder_.flush(file, end - 1, comm_);
-            weight_recorder_.flush(file);
-            file.flush();
+            recorder_.flush(sink, end - 1, comm_);
+            weight_recorder_.flush(sink);
+            sink.flush();
           }
           times_.add(Phase::output, phase_start);
           if (health.failed || stopping) {

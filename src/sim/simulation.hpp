@@ -8,13 +8,13 @@
 #include "comm/communicator.hpp"
 #include "comm/spike_exchange.hpp"
 #include "config/config.hpp"
-#include "io/result_file.hpp"
 #include "model/population.hpp"
 #include "network/local_network.hpp"
 #include "plasticity/thread_plasticity.hpp"
-#include "plasticity/weight_recorder.hpp"
 #include "sim/phase_times.hpp"
 #include "sim/recorder.hpp"
+#include "sim/result_sink.hpp"
+#include "sim/weight_recorder.hpp"
 #include "synapse/external_input.hpp"
 #include "synapse/ring_buffer.hpp"
 
@@ -58,14 +58,14 @@ class Simulation {
   const LocalNetwork& network() const { return network_; }
   int threads() const { return threads_; }
 
-  // Runs to t_stop, recording into `file`, and marks the file complete. Throws NumericalError
-  // on every rank (same epoch, same message) when a state variable blows up; the file then
+  // Runs to t_stop, recording into `sink`, and marks it complete. Throws NumericalError
+  // on every rank (same epoch, same message) when a state variable blows up; the sink then
   // keeps what was flushed and stays incomplete. A stop request (signal) on any rank ends the
   // run after the same epoch on every rank: the data is flushed and StopRequested thrown.
-  RunSummary run(ResultFile& file, const ProgressFn& progress);
+  RunSummary run(ResultSink& sink, const ProgressFn& progress);
 
  private:
-  void run_epochs(ResultFile& file, const ProgressFn& progress);
+  void run_epochs(ResultSink& sink, const ProgressFn& progress);
   [[noreturn]] void raise_blow_up(const Health& health) const;
   Step epoch_length() const;  // [steps]
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "comm/mpi_communicator.hpp"
+#include "myelin/errors.hpp"
 
 namespace myelin {
 namespace {
@@ -18,6 +19,34 @@ TEST(MpiCommunicator, FirstFailedRankAndBroadcast) {
   EXPECT_EQ(comm.max(static_cast<double>(comm.rank())), static_cast<double>(last));
   EXPECT_EQ(comm.allgather(static_cast<double>(comm.rank())).size(),
             static_cast<std::size_t>(comm.size()));
+}
+
+TEST(MpiCommunicator, FileCollectives) {
+  auto comm = MpiCommunicator::world();
+  const auto r = static_cast<std::uint64_t>(comm.rank());
+  // Rank r holds r + 1 rows: it starts after 1 + 2 + ... + r of them.
+  EXPECT_EQ(comm.exclusive_sum(r + 1), r * (r + 1) / 2);
+  const auto n = static_cast<std::int64_t>(comm.size());
+  const auto mine = static_cast<std::int64_t>(r);
+  EXPECT_EQ(comm.max_each({mine, -mine, 7}), (std::vector<std::int64_t>{n - 1, 0, 7}));
+  EXPECT_GE(comm.ranks_on_node(), 1);
+  EXPECT_LE(comm.ranks_on_node(), comm.size());
+}
+
+TEST(MpiCommunicator, FailedCallsThrowTypedErrorsNamingTheCall) {
+  try {
+    check_mpi(MPI_ERR_COUNT, "MPI_Allreduce");
+    FAIL() << "no exception";
+  } catch (const MpiError& e) {
+    EXPECT_NE(std::string(e.what()).find("MPI_Allreduce failed: "), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(check_mpi(MPI_SUCCESS, "MPI_Barrier"));
+  // A real call that MPI refuses (a negative count) comes back as MpiError, not an abort.
+  int value = 0;
+  auto world = MpiCommunicator::world();
+  const auto comm = world.split(0);  // communicators made by Myelin return errors
+  EXPECT_THROW(check_mpi(MPI_Bcast(&value, -1, MPI_INT, 0, native_handle(*comm)), "MPI_Bcast"),
+               MpiError);
 }
 
 TEST(MpiCommunicator, ConstructionCollectives) {

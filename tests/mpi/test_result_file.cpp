@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "comm/mpi_communicator.hpp"
 #include "h5_read.hpp"
 #include "io/result_file.hpp"
 #include "myelin/errors.hpp"
@@ -335,7 +336,8 @@ TEST(ResultFile, EveryRankSliceLandsInOrderAndReadsBackExactly) {
   const std::string path = shared_path("full");
   const test::RemovedAtExit remove_file(path);
   {
-    ResultFile file(path, MPI_COMM_WORLD);
+    MpiCommunicator world(MPI_COMM_WORLD);
+    ResultFile file(path, world);
     write_everything(file);
     file.mark_complete();
     EXPECT_THROW(file.mark_complete(), std::logic_error);

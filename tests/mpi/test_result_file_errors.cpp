@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "comm/mpi_communicator.hpp"
 #include "h5_read.hpp"
 #include "io/result_file.hpp"
 #include "myelin/errors.hpp"
@@ -38,7 +39,8 @@ TEST(ResultFile, DestroyedWithoutMarkCompleteKeepsDataButStaysIncomplete) {
   const std::string path = shared_path("incomplete");
   const test::RemovedAtExit remove_file(path);
   {
-    ResultFile file(path, MPI_COMM_WORLD);
+    MpiCommunicator world(MPI_COMM_WORLD);
+    ResultFile file(path, world);
     RunInfo info;
     info.config_text = "[simulation]\nt_stop = 100\n";
     info.t_stop = 100.0;
@@ -72,7 +74,8 @@ void expect_cannot_create(const std::string& path, const std::string& reason) {
   const auto start = std::chrono::steady_clock::now();
   std::string message;
   try {
-    ResultFile file(path, MPI_COMM_WORLD);
+    MpiCommunicator world(MPI_COMM_WORLD);
+    ResultFile file(path, world);
   } catch (const InputError& e) {
     message = e.what();
   }
@@ -95,7 +98,8 @@ TEST(ResultFile, ArgumentsWrongOnOneRankThrowOnEveryRank) {
   const test::RemovedAtExit remove_file(path);
   const bool last = world_rank() == world_size() - 1;
   {
-    ResultFile file(path, MPI_COMM_WORLD);
+    MpiCommunicator world(MPI_COMM_WORLD);
+    ResultFile file(path, world);
     file.create_spike_groups({"exc"}, {10});
     const std::vector<std::uint64_t> ids = {1, 2};
     const std::vector<double> times = {0.5, last ? 0.75 : 1.0, 2.0};

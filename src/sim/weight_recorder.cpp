@@ -1,4 +1,4 @@
-#include "plasticity/weight_recorder.hpp"
+#include "sim/weight_recorder.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -142,14 +142,14 @@ void WeightRecorder::statistics(Projection& p, Step end,
   o.histogram.insert(o.histogram.end(), sums.begin() + 3, sums.end());
 }
 
-void WeightRecorder::open(ResultFile& file) {
-  for (Projection& p : projections_) p.handle = file.create_weights(p.out);
+void WeightRecorder::open(ResultSink& sink) {
+  for (Projection& p : projections_) p.handle = sink.create_weights(p.out);
 }
 
-void WeightRecorder::flush(ResultFile& file) {
+void WeightRecorder::flush(ResultSink& sink) {
   for (Projection& p : projections_) {
     WeightRecording& o = p.out;
-    file.append_weights(p.handle, o);
+    sink.append_weights(p.handle, o);
     for (auto* rows :
          {&o.snapshot_times, &o.my_weights, &o.stats_times, &o.mean, &o.sd, &o.min, &o.max})
       rows->clear();

@@ -11,9 +11,9 @@
 
 #include "comm/communicator.hpp"
 #include "config/config.hpp"
-#include "io/result_file.hpp"
 #include "network/local_network.hpp"
 #include "plasticity/thread_plasticity.hpp"
+#include "sim/result_sink.hpp"
 
 namespace myelin {
 
@@ -27,9 +27,9 @@ class WeightRecorder {
   void at_boundary(Step end, bool last, const std::vector<ThreadPlasticity>& threads,
                    Communicator& comm);
   // Collective: creates one /weights/<projection> group each.
-  void open(ResultFile& file);
+  void open(ResultSink& sink);
   // Collective: appends the rows recorded since the last flush.
-  void flush(ResultFile& file);
+  void flush(ResultSink& sink);
 
  private:
   struct Synapse {
@@ -45,7 +45,7 @@ class WeightRecorder {
     Step next_stats = 0;
     Step last_snapshot = -1;  // [step] of the newest row, so a boundary is never recorded twice
     Step last_stats = -1;
-    std::size_t handle = 0;  // ResultFile::create_weights
+    std::size_t handle = 0;  // ResultSink::create_weights
   };
   void snapshot(Projection& p, Step end, const std::vector<ThreadPlasticity>& threads) const;
   void statistics(Projection& p, Step end, const std::vector<ThreadPlasticity>& threads,
