@@ -33,6 +33,9 @@ int parse_and_run(int argc, char** argv, myelin::Communicator& comm) {
   run_cmd->add_flag("-q,--quiet", run.quiet, "no progress line and no summary");
   run_cmd->add_option("--summary-json", run.summary_json,
                       "also write the summary as JSON to this file");
+  run_cmd->add_option("--dry-run-ranks", run.dry_run_ranks,
+                      "play rank 0 of an R-rank job in this one process (its share only, the "
+                      "other ranks' spikes synthesised) and report the per-epoch costs; no file");
 
   myelin::RunOptions check;
   auto* validate_cmd =

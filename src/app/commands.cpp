@@ -10,6 +10,7 @@
 
 #include "app/agreement.hpp"
 #include "app/command_setup.hpp"
+#include "app/dry_run.hpp"
 #include "app/launch_environment.hpp"
 #include "app/output_path.hpp"
 #include "app/progress.hpp"
@@ -19,6 +20,7 @@
 #include "config/config_parser.hpp"
 #include "io/result_file.hpp"
 #include "myelin/version.hpp"
+#include "network/local_network.hpp"
 #include "sim/simulation.hpp"
 
 namespace myelin {
@@ -48,7 +50,10 @@ std::optional<Config> load_and_check(const RunOptions& options, Communicator& co
         throw input_error("--summary-json", options.summary_json,
                           "cannot create (" + json_problem + ")");
     }
-    check_resources(config, comm.size(), resolve_threads(options, config), comm);
+    if (options.dry_run_ranks != 0) check_dry_run(config, options.dry_run_ranks);
+    // A dry run holds one share of an R-rank job.
+    check_resources(config, options.dry_run_ranks != 0 ? options.dry_run_ranks : comm.size(),
+                    resolve_threads(options, config), comm);
     if (comm.rank() == 0 && !options.quiet)
       for (const std::string& warning : config_warnings(config))
         std::fprintf(stderr, "myelin: warning: %s\n", warning.c_str());
@@ -81,6 +86,7 @@ ExitCode validate_command(const RunOptions& options, Communicator& comm) {
 }
 
 ExitCode run_command(const RunOptions& options, Communicator& comm) {
+  if (options.dry_run_ranks != 0) return dry_run_command(options, comm);
   const auto config = load_and_check(options, comm);
   if (!config) return ExitCode::bad_input;
   const int threads = resolve_threads(options, *config);

@@ -17,6 +17,7 @@ struct RunOptions {
   int threads = 0;            // --threads: 0 = config, then OMP_NUM_THREADS
   bool quiet = false;
   std::string summary_json;  // --summary-json FILE
+  int dry_run_ranks = 0;     // --dry-run-ranks R: play rank 0 of R ranks (0: a real run)
 };
 
 struct SweepOptions {

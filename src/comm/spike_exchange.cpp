@@ -36,6 +36,7 @@ class LocalSpikeExchange final : public SpikeExchange {
   void finish(std::vector<Spike>& received, Health& health) override {
     received.clear();
     decode_spikes(bytes_, epoch_begin_, received);
+    counters_.spikes_received += received.size();
     health = health_;
   }
   const char* name() const override { return "local"; }
@@ -177,6 +178,7 @@ class MpiSpikeExchange final : public SpikeExchange {
           epoch_begin_, received);
     }
     counters_.bytes_received += receive_.size();
+    counters_.spikes_received += received.size();
     std::sort(received.begin(), received.end());
   }
 

@@ -29,14 +29,16 @@ namespace myelin {
 
 struct ExchangeCounters {
   std::uint64_t epochs = 0;
-  std::uint64_t spikes_sent = 0;     // this rank's spikes, counted once per destination rank
-  std::uint64_t bytes_sent = 0;      // this rank's payload over all destinations
-  std::uint64_t bytes_received = 0;  // payload received here
+  std::uint64_t spikes_sent = 0;      // this rank's spikes, counted once per destination rank
+  std::uint64_t bytes_sent = 0;       // this rank's payload over all destinations
+  std::uint64_t bytes_received = 0;   // payload received here
+  std::uint64_t spikes_received = 0;  // spikes decoded here (this rank's own included)
   // Blocked waiting for the header collective (counts and health): a rank that arrives early
   // waits there for the slowest one, so this is the load imbalance seen by this rank.
   double wait_seconds = 0.0;
-  double transfer_seconds = 0.0;  // blocked in the payload collective
-  double hidden_seconds = 0.0;    // in flight while this rank computed (overlap only)
+  double transfer_seconds = 0.0;   // blocked in the payload collective
+  double hidden_seconds = 0.0;     // in flight while this rank computed (overlap only)
+  double synthesis_seconds = 0.0;  // dry run only: making the other ranks' blocks (not a cost)
 };
 
 // For alltoallv: the ranks that hold targets of each of this rank's neurons.

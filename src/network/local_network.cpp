@@ -9,6 +9,7 @@
 
 #include "config/param_draw.hpp"
 #include "core/random.hpp"
+#include "myelin/errors.hpp"
 #include "network/generators.hpp"
 #include "network/graph_metrics.hpp"
 #include "synapse/receptor_ports.hpp"
@@ -125,6 +126,22 @@ void for_each_local_synapse(const LocalNetwork& net, const std::vector<Projectio
   }
 }
 
+// Dry run (rank 0 of an R-rank job, the other ranks translated images of it): what rank q would
+// send here is what this rank sends to rank R - q, moved by q shares along the ring (one
+// population, equal contiguous shares: the network is the same seen from every rank).
+void mirror_far_ends(const LocalNetwork& net, const std::vector<std::uint32_t>& send,
+                     const std::vector<std::uint64_t>& counts, std::vector<std::uint32_t>& out) {
+  const std::uint64_t n = net.n_global;
+  const std::uint64_t share = n / static_cast<std::uint64_t>(net.n_ranks);
+  std::size_t at = 0;
+  for (std::size_t j = 0; j < counts.size(); ++j) {
+    const std::uint64_t shift = (n - j * share) % n;  // (R - j) shares, mod the ring
+    for (std::uint64_t i = 0; i < counts[j]; i += 3, at += 3)
+      out.insert(out.end(), {static_cast<std::uint32_t>((send[at] + shift) % n),
+                             static_cast<std::uint32_t>((send[at + 1] + shift) % n), send[at + 2]});
+  }
+}
+
 // Sends every synapse of this rank's vertices whose far end lives on another rank to that
 // rank, in rounds of bounded size (every rank takes part in every round).
 void route_far_ends(const LocalNetwork& net, ProjectionPlan& plan, std::uint64_t seed,
@@ -164,8 +181,12 @@ void route_far_ends(const LocalNetwork& net, ProjectionPlan& plan, std::uint64_t
       send.insert(send.end(), to[r].begin(), to[r].end());
       to[r].clear();
     }
-    const auto received = comm.alltoallv(send, counts);
-    plan.routed.insert(plan.routed.end(), received.begin(), received.end());
+    if (net.dry_run) {
+      mirror_far_ends(net, send, counts, plan.routed);
+    } else {
+      const auto received = comm.alltoallv(send, counts);
+      plan.routed.insert(plan.routed.end(), received.begin(), received.end());
+    }
   }
   plan.routed.shrink_to_fit();
 }
@@ -349,10 +370,37 @@ std::vector<PopulationLayout> layout_populations(const Config& config) {
   return out;
 }
 
-LocalNetwork build_local_network(const Config& config, Communicator& comm, int n_threads) {
+void check_dry_run(const Config& config, int ranks) {
+  const std::string key = "--dry-run-ranks";
+  const std::string value = std::to_string(ranks);
+  if (ranks < 1 || ranks > 1'000'000) throw input_error(key, value, "must be in [1, 1000000]");
+  if (config.populations.size() != 1)
+    throw input_error(key, value,
+                      "needs a network of one population (it has " +
+                          std::to_string(config.populations.size()) +
+                          "): the other ranks are this rank's share moved along the gids, which "
+                          "is the same network only when every share looks alike");
+  const std::uint64_t n = config.populations[0].size;
+  if (n % static_cast<std::uint64_t>(ranks) != 0)
+    throw input_error(key, value,
+                      "must divide the population size " + std::to_string(n) +
+                          " (equal shares; set population." + config.populations[0].name +
+                          ".size = ranks x share)");
+  if (config.partition.method == PartitionMethod::round_robin)
+    throw input_error(key, value, "needs contiguous shares (partition.method = \"round_robin\")");
+}
+
+LocalNetwork build_local_network(const Config& config, Communicator& comm, int n_threads,
+                                 int dry_run_ranks) {
   LocalNetwork net;
-  net.rank = comm.rank();
-  net.n_ranks = comm.size();
+  net.dry_run = dry_run_ranks > 0;
+  if (net.dry_run) {
+    check_dry_run(config, dry_run_ranks);
+    if (comm.size() != 1)
+      throw std::logic_error("a dry run is one process: build it with a one-rank communicator");
+  }
+  net.rank = net.dry_run ? 0 : comm.rank();
+  net.n_ranks = net.dry_run ? dry_run_ranks : comm.size();
   net.n_threads = n_threads;
   net.populations = layout_populations(config);
   std::uint64_t n_global = 0;
@@ -452,7 +500,8 @@ LocalNetwork build_local_network(const Config& config, Communicator& comm, int n
                                         seed, plan.stream, targets);
     }
     if (generated_by_vertex(proj.rule)) route_far_ends(net, plan, seed, comm);
-    if (proj.rule == ConnectionRule::small_world) {
+    // The measures need every rank's vertices: not in a dry run.
+    if (proj.rule == ConnectionRule::small_world && !net.dry_run) {
       const SmallWorldMetrics m = measure_small_world(net, plan, seed, comm);
       summary.clustering = m.clustering;
       summary.mean_path_length = m.mean_path_length;
@@ -572,14 +621,20 @@ LocalNetwork build_local_network(const Config& config, Communicator& comm, int n
   net.max_delay = static_cast<Step>(comm.max(static_cast<double>(longest)));
   per_projection = comm.sum_each(std::move(per_projection));
   for (std::size_t j = 0; j < plans.size(); ++j) net.projections[j].n_synapses = per_projection[j];
-  const auto per_rank = comm.allgather(static_cast<double>(local_synapses));
+  // A dry run's other ranks are images of this one.
+  const auto per_rank = net.dry_run ? std::vector<double>(static_cast<std::size_t>(net.n_ranks),
+                                                          static_cast<double>(local_synapses))
+                                    : comm.allgather(static_cast<double>(local_synapses));
   for (int r = 0; r < net.n_ranks; ++r) {
     net.partition.neurons_per_rank.push_back(net.partition_map.neurons_of(r));
     net.partition.synapses_per_rank.push_back(
         static_cast<std::uint64_t>(per_rank[static_cast<std::size_t>(r)]));
   }
-  net.partition.edge_cut = comm.sum(cut);
-  net.partition.total_synapses = comm.sum(local_synapses);
+  const std::uint64_t images = net.dry_run ? static_cast<std::uint64_t>(net.n_ranks) : 1;
+  net.partition.edge_cut = comm.sum(cut) * images;
+  net.partition.total_synapses = comm.sum(local_synapses) * images;
+  if (net.dry_run)
+    for (auto& p : net.projections) p.n_synapses *= images;
   return net;
 }
 

@@ -108,6 +108,9 @@ struct PartitionSummary {
 struct LocalNetwork {
   int rank = 0;
   int n_ranks = 1;
+  // Built as rank 0 of an n_ranks job in one process (`--dry-run-ranks`): the other ranks are
+  // this share moved along the gids; totals are this rank's times n_ranks.
+  bool dry_run = false;
   int n_threads = 1;
   Gid n_global = 0;
   std::vector<PopulationLayout> populations;
@@ -137,7 +140,15 @@ struct LocalNetwork {
   PartitionSummary partition;
 };
 
-// Collective over `comm` (small_world routing, counts and graph measures).
-LocalNetwork build_local_network(const Config& config, Communicator& comm, int n_threads);
+// Collective over `comm` (small_world routing, counts and graph measures). With
+// dry_run_ranks = R > 0: rank 0's share of an R-rank job, built alone (comm has one rank); the
+// far ends other ranks would route here are this rank's own, mirrored (check_dry_run says when
+// that is the same network).
+LocalNetwork build_local_network(const Config& config, Communicator& comm, int n_threads,
+                                 int dry_run_ranks = 0);
+
+// Throws InputError (key --dry-run-ranks) unless every rank's share of the network looks alike:
+// one population, R divides its size, contiguous shares.
+void check_dry_run(const Config& config, int ranks);
 
 }  // namespace myelin

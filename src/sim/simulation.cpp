@@ -28,6 +28,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "comm/dry_run_exchange.hpp"
 #include "core/memory.hpp"
 #include "core/stop_request.hpp"
 #include "model/parameter_info.hpp"
@@ -75,6 +76,14 @@ std::unique_ptr<SpikeExchange> make_exchange(const Config& config, const LocalNe
   const ExchangeAlgorithm algorithm = config.simulation.exchange == "alltoallv"
                                           ? ExchangeAlgorithm::alltoallv
                                           : ExchangeAlgorithm::allgatherv;
+  if (network.dry_run) {
+    const DryRunShape shape{network.n_ranks, network.n_global / static_cast<Gid>(network.n_ranks),
+                            network.n_global};
+    return make_dry_run_exchange(algorithm, shape,
+                                 algorithm == ExchangeAlgorithm::alltoallv
+                                     ? mirrored_destination_table(network.sources.gids(), shape)
+                                     : DestinationTable{});
+  }
   DestinationTable table;
   if (algorithm == ExchangeAlgorithm::alltoallv)
     table = build_destination_table(
@@ -88,12 +97,12 @@ int default_thread_count() {
   return std::max(1, omp_get_max_threads());
 }
 
-Simulation::Simulation(const Config& config, Communicator& comm, int threads)
+Simulation::Simulation(const Config& config, Communicator& comm, int threads, int dry_run_ranks)
     : build_start_(PhaseTimes::Clock::now()),
       config_(config),
       comm_(comm),
       threads_(threads),
-      network_(build_local_network(config, comm, threads)),
+      network_(build_local_network(config, comm, threads, dry_run_ranks)),
       exchange_(make_exchange(config, network_, comm)),
       overlap_(config.simulation.overlap && network_.min_delay >= 2),
       populations_(make_populations(config, network_)),
@@ -136,6 +145,8 @@ RunSummary Simulation::run(ResultSink& sink, const ProgressFn& progress) {
   summary.exchange_transfer_s = comm_.allgather(counters.transfer_seconds);
   summary.bytes_sent = comm_.allgather(static_cast<double>(counters.bytes_sent));
   summary.exchange_hidden_s = comm_.allgather(counters.hidden_seconds);
+  summary.dry_run_synthesis_s = counters.synthesis_seconds;
+  summary.spikes_received = counters.spikes_received;
   summary.spikes_sent = comm_.sum(counters.spikes_sent);
   summary.exchange = exchange_->name();
   summary.overlap = overlap_;

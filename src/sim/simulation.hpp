@@ -43,7 +43,9 @@ struct RunSummary {
   std::string exchange;                     // algorithm
   bool overlap = false;                     // exchange overlapped with the next epoch
   std::uint64_t epoch_steps = 0;
-  double bytes_per_epoch = 0.0;  // received by every rank, mean over epochs
+  double bytes_per_epoch = 0.0;       // received by every rank, mean over epochs
+  std::uint64_t spikes_received = 0;  // decoded by rank 0 over the run
+  double dry_run_synthesis_s = 0.0;   // dry run: making the other ranks' spikes (not a cost)
 };
 
 // Progress callback, called on every rank after each epoch with (simulated ms, total ms,
@@ -52,8 +54,10 @@ using ProgressFn = std::function<void(double, double, double)>;
 
 class Simulation {
  public:
-  // Builds this rank's part of the network and the neuron state.
-  Simulation(const Config& config, Communicator& comm, int threads);
+  // Builds this rank's part of the network and the neuron state. dry_run_ranks = R > 0: this
+  // one process is rank 0 of an R-rank job whose other ranks are images of it (comm has one
+  // rank; see build_local_network and comm/dry_run_exchange.hpp).
+  Simulation(const Config& config, Communicator& comm, int threads, int dry_run_ranks = 0);
 
   const LocalNetwork& network() const { return network_; }
   int threads() const { return threads_; }
