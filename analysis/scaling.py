@@ -301,7 +301,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         prog="python3 -m analysis.scaling",
         description="Speed-up, efficiency and phase breakdown of a Myelin scaling study "
                     "(OUTDIR/scaling.json from jobs/collect_scaling.py).")
-    ap.add_argument("input", help="scaling.json written by jobs/collect_scaling.py")
+    ap.add_argument("input", help="scaling.json written by jobs/collect_scaling.py (or, with "
+                    "--dry-run, the output of benchmarks/dry_run.py)")
+    ap.add_argument("--dry-run", action="store_true",
+                    help="the input is a dry-run study: per-epoch exchange cost at R ranks, with "
+                         "the wire modelled (analysis/exchange_model.py)")
+    ap.add_argument("--alpha-us", type=float, default=2.0, help="dry run: latency per message [us]")
+    ap.add_argument("--beta-ns-per-byte", type=float, default=0.1,
+                    help="dry run: inverse bandwidth [ns/B] (0.1: 10 GB/s)")
     ap.add_argument("-o", "--output", help="figure path; PNG and PDF are written "
                     "[scaling.png beside the input]")
     ap.add_argument("--kind", choices=("strong", "weak"),
@@ -311,6 +318,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--table-json", metavar="FILE",
                     help="also write the table (speed-up, efficiency per run) as JSON")
     a = ap.parse_args(argv)
+    if a.dry_run:
+        return _dry_run_main(a, ap.prog)
     try:
         study = load(a.input)
         kind = a.kind or study["kind"] or infer_kind(study["runs"])
@@ -328,6 +337,26 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 "efficiency", "ideal_speedup", "baseline", "repeats")
         Path(a.table_json).write_text(json.dumps(
             {"kind": kind, "rows": [{k: r.get(k) for k in keep} for r in table]}, indent=1) + "\n")
+        print(f"wrote {a.table_json}")
+    return 0
+
+
+def _dry_run_main(a, prog) -> int:
+    from analysis import exchange_model as em
+    try:
+        study = em.load_dry_run(a.input)
+        rows = em.table(study, a.alpha_us, a.beta_ns_per_byte)
+    except (em.DryRunError, OSError, json.JSONDecodeError) as e:
+        print(f"{prog}: error: {e}", file=sys.stderr)
+        return 2
+    crossings = {alg: em.crossover(rows, alg, a.alpha_us, a.beta_ns_per_byte)
+                 for alg in ("allgatherv", "alltoallv") if any(r["exchange"] == alg for r in rows)}
+    print(em.format_table(rows, crossings))
+    out = a.output or str(Path(a.input).with_name("dry_run.png"))
+    for p in save(em.plot(rows, crossings, a.title), out):
+        print(f"wrote {p}")
+    if a.table_json:
+        Path(a.table_json).write_text(json.dumps({"rows": rows, "crossover": crossings}, indent=1) + "\n")
         print(f"wrote {a.table_json}")
     return 0
 
