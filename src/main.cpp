@@ -52,6 +52,8 @@ int parse_and_run(int argc, char** argv, myelin::Communicator& comm) {
   resume_cmd->add_option("--checkpoint", resume.checkpoints.path,
                          "where to write checkpoints (default: over CHECKPOINT)");
   resume_cmd->add_flag("-q,--quiet", resume.quiet, "no progress line and no summary");
+  resume_cmd->add_option("--summary-json", resume.summary_json,
+                         "also write the summary as JSON to this file");
 
   myelin::RunOptions check;
   auto* validate_cmd =

@@ -29,6 +29,7 @@ struct ResumeOptions {
   int threads = 0;
   bool quiet = false;
   CheckpointOptions checkpoints;  // default: on stop and at the end, over CHECKPOINT
+  std::string summary_json;       // --summary-json FILE
 };
 
 struct SweepOptions {

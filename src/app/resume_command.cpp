@@ -4,8 +4,12 @@
 // state is loaded: the file stays a fraction of the network's size, and nothing about the old
 // decomposition survives into the new run.
 
+#include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <memory>
 #include <sstream>
 
@@ -87,6 +91,13 @@ Resumable open_checkpoint(const ResumeOptions& options, CheckpointReader& in, Co
         original.ends_with(".h5") ? original.substr(0, original.size() - 3) : original;
     r.config.output.file = stem + ".from" + format_ms(r.t_ms) + "ms.h5";
   }
+  if (!options.summary_json.empty()) {
+    const std::string json_problem =
+        comm.broadcast(comm.rank() == 0 ? output_path_problem(options.summary_json) : "", 0);
+    if (!json_problem.empty())
+      throw input_error("--summary-json", options.summary_json,
+                        "cannot create (" + json_problem + ")");
+  }
   if (options.threads < 0 || options.threads > 4096)
     throw input_error("--threads", std::to_string(options.threads), "must be in [1, 4096]");
   const std::string problem = comm.broadcast(
@@ -117,8 +128,14 @@ ExitCode resume_command(const ResumeOptions& options, Communicator& comm) {
   const int threads = resolve_threads(run, config);
   setup.resumed_from = options.checkpoint;
   setup.restore = [&](Simulation& sim) {
+    const auto start = std::chrono::steady_clock::now();
     sim.restore(*reader);
     reader.reset();  // closed before this run writes its own checkpoints over the same path
+    const double seconds =
+        comm.max(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    if (comm.rank() == 0 && !options.quiet)
+      std::fprintf(stderr, "myelin: state restored from %s in %.3g s\n",
+                   options.checkpoint.c_str(), seconds);
   };
   if (comm.rank() == 0 && !options.quiet)
     std::fprintf(stderr, "myelin: resuming %s at t = %g ms on %d rank(s) x %d thread(s) -> %s\n",
@@ -135,6 +152,14 @@ ExitCode resume_command(const ResumeOptions& options, Communicator& comm) {
                                  threads,        config.output.file, launch.job_id,
                                  launch.launcher};
         if (!options.quiet) std::fputs(format_summary(summary, context).c_str(), stdout);
+        if (!options.summary_json.empty()) {
+          std::ofstream json(options.summary_json);
+          json << summary_json(summary, context) << "\n";
+          json.close();
+          if (!json)
+            std::fprintf(stderr, "myelin: error: cannot write %s: %s\n",
+                         options.summary_json.c_str(), std::strerror(errno));
+        }
       },
       setup);
   progress.finish();

@@ -98,3 +98,27 @@ expect_2 "--checkpoint-every -1" "checkpoint-every = -1" run "$config" -o "$WORK
 expect_2 "--checkpoint in a missing directory" "checkpoint = /nonexistent/c.h5: cannot create" run "$config" -o "$WORK/x.h5" --checkpoint /nonexistent/c.h5
 expect_2 "--checkpoint = output" "must differ from the result file" run "$config" -o "$WORK/x.h5" --checkpoint "$WORK/x.h5"
 echo "ok: bad checkpoint flags exit 2"
+
+# (3) A killed sweep started again skips the runs it finished and gives the same sweep file.
+tiny="$SOURCE_DIR/tests/slurm/tiny.toml"
+sweep_args=(--seeds 4 --set simulation.t_stop=3000 --set output.spikes=false)
+"$MYELIN" sweep "$tiny" -o "$WORK/sweep_ref.h5" "${sweep_args[@]}" --quiet
+"$MYELIN" sweep "$tiny" -o "$WORK/sweep.h5" "${sweep_args[@]}" >/dev/null 2>&1 &
+sweeper=$!
+for ((w = 0; w < 400; w++)); do
+  compgen -G "$WORK/sweep.h5.parts/*.h5" >/dev/null && break
+  sleep 0.02
+done
+kill -KILL "$sweeper" 2>/dev/null || true
+wait "$sweeper" 2>/dev/null || true
+finished=$(compgen -G "$WORK/sweep.h5.parts/*.h5" | wc -l)
+((finished >= 1 && finished < 4)) || fail "the sweep was killed with $finished of 4 runs finished"
+"$MYELIN" sweep "$tiny" -o "$WORK/sweep.h5" "${sweep_args[@]}" >"$WORK/sweep.out"
+skipped=$(grep -c 'finished by an earlier sweep' "$WORK/sweep.out" || true)
+((skipped == finished)) || { cat "$WORK/sweep.out"; fail "skipped $skipped runs, $finished were finished"; }
+for k in 0 1 2 3; do
+  h5diff "$WORK/sweep_ref.h5" "$WORK/sweep.h5" /runs/run_000$k/traces /runs/run_000$k/traces ||
+    fail "run $k of the resumed sweep differs"
+done
+[[ $(h5dump -a /meta/n_failed "$WORK/sweep.h5" | sed -n 's/.*(0): *//p') == 0 ]] || fail "runs failed"
+echo "ok: a killed sweep skipped its $finished finished run(s) and completed identically"
