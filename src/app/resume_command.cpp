@@ -134,8 +134,8 @@ ExitCode resume_command(const ResumeOptions& options, Communicator& comm) {
     const double seconds =
         comm.max(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     if (comm.rank() == 0 && !options.quiet)
-      std::fprintf(stderr, "myelin: state restored from %s in %.3g s\n",
-                   options.checkpoint.c_str(), seconds);
+      std::fprintf(stderr, "myelin: state restored from %s in %.3g s\n", options.checkpoint.c_str(),
+                   seconds);
   };
   if (comm.rank() == 0 && !options.quiet)
     std::fprintf(stderr, "myelin: resuming %s at t = %g ms on %d rank(s) x %d thread(s) -> %s\n",
