@@ -148,6 +148,12 @@ class RunChain:
         return Trace(times=np.concatenate(times), node_ids=node_ids,
                      values=np.concatenate(values), units=units)
 
+    def projections(self) -> list:
+        return self.runs[0].projections()
+
+    def projection_attrs(self, name: str) -> dict:
+        return self.runs[0].projection_attrs(name)
+
     def weight_projections(self) -> list:
         return self.runs[0].weight_projections()
 

@@ -71,3 +71,16 @@ for signal in TERM USR1; do
     fail "SIG$signal: stop + resume differs from the uninterrupted run"
   echo "ok: SIG$signal at $(grep -o 't = [0-9.]* ms' "$WORK/stderr" | head -1), resumed on 1x2: identical"
 done
+
+# The analysis command line reads a chain as one run (--chain): the same measures as the
+# uninterrupted run's.
+(cd "$SOURCE_DIR" && /usr/bin/python3 -m analysis.measures "$WORK/ref.h5") >"$WORK/m_ref.json"
+(cd "$SOURCE_DIR" && /usr/bin/python3 -m analysis.measures "$WORK/first_2x1.h5" --chain \
+  "$WORK/rest_2x11x2.h5") >"$WORK/m_chain.json"
+/usr/bin/python3 -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+a.pop("file"); b.pop("file")
+sys.exit(0 if a == b else "FAIL: analysis.measures --chain differs from the uninterrupted run")
+' "$WORK/m_ref.json" "$WORK/m_chain.json"
+echo "ok: analysis.measures --chain equals the uninterrupted run"
