@@ -40,7 +40,7 @@ T_START=$(date +%s%N)
 # a hung step ends in fail() and the EXIT trap, never in ctest's SIGKILL (which skips traps)
 WAIT_RUN=60
 WAIT_SERIES=90
-WAIT_REQUEUE=420
+WAIT_REQUEUE=480
 
 say() { printf '[slurm-test %6.1fs] %s\n' "$(($(date +%s%N) - T_START))e-9" "$*"; }
 skip() {
@@ -350,15 +350,15 @@ else
 fi
 
 # ------------------------------------------------------------------ 4: past the time limit
-# A run that needs about two minutes of wall time here (240 s simulated at ~2 s per s) under a one-minute limit: SLURM signals the
-# script (--signal=B:USR1@40; its timer has a resolution of tens of seconds, so anywhere in
+# A run that needs a minute of compute or more (900 s simulated: ~60 s at 2x1 on an idle
+# machine), under a one-minute limit: SLURM signals the script (--signal=B:USR1@40; its timer has a resolution of tens of seconds, so anywhere in
 # the first 40 s), the ranks write a checkpoint and stop, the script submits its continuation
 # (run.sbatch's default; `scontrol requeue` would add SLURM's two-minute requeue delay per
 # segment), which resumes; no person takes part. Checks: >= 2 segments, every job of the chain
 # COMPLETED, the parts form a chain from 0 to t_stop whose last part is complete, and the
 # chain has every sample of a trace exactly once.
-say "4/4 jobs/run.sbatch past a 1-minute time limit (checkpoint, scontrol requeue, resume)"
-LONG_T=${SLURM_TEST_LONG_T:-240000}
+say "4/4 jobs/run.sbatch past a 1-minute time limit (checkpoint, continuation job, resume)"
+LONG_T=${SLURM_TEST_LONG_T:-900000}
 t0=$(date +%s%N)
 jid=$(sbatch --parsable --job-name=myelin-requeue --ntasks=2 --cpus-per-task=1 --time=1 \
   --signal=B:USR1@40 --output="$W/requeue-%j.out" \
