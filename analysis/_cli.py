@@ -17,13 +17,32 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="for a sweep file: the run under /runs to use")
     parser.add_argument("--allow-incomplete", action="store_true",
                         help="read a file whose run did not finish (meta complete != 1)")
+    parser.add_argument("--chain", nargs="+", metavar="PART", default=None,
+                        help="result files of `myelin resume` continuing FILE: read FILE and "
+                             "them as one run (analysis.chain)")
     parser.add_argument("--t-range", nargs=2, type=float, metavar=("T_LO", "T_HI"),
                         help="time window in ms, T_LO <= t < T_HI (default: whole run)")
 
 
 @contextmanager
-def opened_run(path: str, run_name: Optional[str], allow_incomplete: bool) -> Iterator[Run]:
-    """The Run in a single-run file, or run ``run_name`` of a sweep; closes the file after."""
+def opened_run(path: str, run_name: Optional[str], allow_incomplete: bool,
+               chain: Optional[List[str]] = None) -> Iterator[Run]:
+    """The Run in a single-run file, or run ``run_name`` of a sweep, or with ``chain`` the
+    :class:`analysis.chain.RunChain` of ``path`` and its continuations; closes the files after."""
+    if chain:
+        from analysis.chain import RunChain
+
+        if run_name is not None:
+            raise MyelinFileError("--run does not apply to a chain of single-run files")
+        joined = RunChain([path] + list(chain))
+        try:
+            if not allow_incomplete and not joined.complete:
+                raise MyelinFileError(f"{joined.label}: the last file of the chain is not "
+                                      "complete (use --allow-incomplete)")
+            yield joined
+        finally:
+            joined.close()
+        return
     result = open_result(path, allow_incomplete=allow_incomplete)
     try:
         if isinstance(result, Sweep):

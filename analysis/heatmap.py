@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def body(args) -> int:
-    with _cli.opened_run(args.file, args.run, args.allow_incomplete) as run:
+    with _cli.opened_run(args.file, args.run, args.allow_incomplete, args.chain) as run:
         pop = run_measures.pick("population", args.population, run.trace_populations(),
                                 f"{run.label} /traces")
         _, recorded = run.trace_shape(pop, args.variable)

@@ -265,7 +265,7 @@ def main(argv=None) -> int:
         return None if isinstance(x, float) and not math.isfinite(x) else x
 
     def body(args) -> int:
-        with _cli.opened_run(args.file, args.run, args.allow_incomplete) as run:
+        with _cli.opened_run(args.file, args.run, args.allow_incomplete, args.chain) as run:
             result = run_measures.all_measures(run, t_range=args.t_range, bin_ms=args.bin,
                                                max_pairs=args.max_pairs, variable=args.variable)
             result = {"file": args.file, "run": args.run, "seed": run.seed, **result}

@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def body(args) -> int:
-    with _cli.opened_run(args.file, args.run, args.allow_incomplete) as run:
+    with _cli.opened_run(args.file, args.run, args.allow_incomplete, args.chain) as run:
         pop = run_measures.pick("population", args.population, run.populations(),
                                 f"{run.label} /spikes")
         lo, hi = run_measures.window(run, args.t_range)

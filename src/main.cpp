@@ -36,6 +36,27 @@ int parse_and_run(int argc, char** argv, myelin::Communicator& comm) {
   run_cmd->add_option("--dry-run-ranks", run.dry_run_ranks,
                       "play rank 0 of an R-rank job in this one process (its share only, the "
                       "other ranks' spikes synthesised) and report the per-epoch costs; no file");
+  run_cmd->add_option("--checkpoint-every", run.checkpoints.every_ms,
+                      "write a checkpoint every T ms of simulated time (and on SIGTERM/SIGUSR1)");
+  run_cmd->add_option(
+      "--checkpoint", run.checkpoints.path,
+      "checkpoint file (default OUTPUT.ckpt.h5; alone: on a signal and at the end)");
+
+  myelin::ResumeOptions resume;
+  auto* resume_cmd =
+      app.add_subcommand("resume", "continue a run from a checkpoint, on any ranks x threads");
+  resume_cmd->add_option("CHECKPOINT", resume.checkpoint, "checkpoint file")->required();
+  resume_cmd->add_option("-o,--output", resume.output,
+                         "result file for the continuation (default OUTPUT.from<T>ms.h5)");
+  resume_cmd->add_option("--t-stop", resume.t_stop, "end of the run [ms] (default: the config's)");
+  resume_cmd->add_option("--threads", resume.threads, "OpenMP threads per rank");
+  resume_cmd->add_option("--checkpoint-every", resume.checkpoints.every_ms,
+                         "write a checkpoint every T ms of simulated time");
+  resume_cmd->add_option("--checkpoint", resume.checkpoints.path,
+                         "where to write checkpoints (default: over CHECKPOINT)");
+  resume_cmd->add_flag("-q,--quiet", resume.quiet, "no progress line and no summary");
+  resume_cmd->add_option("--summary-json", resume.summary_json,
+                         "also write the summary as JSON to this file");
 
   myelin::RunOptions check;
   auto* validate_cmd =
@@ -78,6 +99,10 @@ int parse_and_run(int argc, char** argv, myelin::Communicator& comm) {
   run.output_given = run_cmd->count("--output") > 0;
   check.output_given = validate_cmd->count("--output") > 0;
   sweep.run.output_given = sweep_cmd->count("--output") > 0;
+  resume.output_given = resume_cmd->count("--output") > 0;
+  resume.checkpoints.quiet = resume.quiet;
+  run.checkpoints.quiet = run.quiet;
+  if (*resume_cmd) return static_cast<int>(myelin::resume_command(resume, comm));
   if (*run_cmd) return static_cast<int>(myelin::run_command(run, comm));
   if (*sweep_cmd) return static_cast<int>(myelin::sweep_command(sweep, comm));
   if (*validate_cmd) return static_cast<int>(myelin::validate_command(check, comm));

@@ -90,6 +90,11 @@ ExitCode run_command(const RunOptions& options, Communicator& comm) {
   const auto config = load_and_check(options, comm);
   if (!config) return ExitCode::bad_input;
   const int threads = resolve_threads(options, *config);
+  const auto checkpoints = agreed<CheckpointSetup>(comm, [&] {
+    return checkpoint_setup(options.checkpoints, *config, false,
+                            default_checkpoint_path(config->output.file), comm);
+  });
+  if (!checkpoints) return ExitCode::bad_input;
   const LaunchEnvironment launch = launch_environment();
 
   ProgressLine progress(comm.rank() == 0 && !options.quiet, config->progress_interval);
@@ -109,7 +114,8 @@ ExitCode run_command(const RunOptions& options, Communicator& comm) {
             std::fprintf(stderr, "myelin: error: cannot write %s: %s\n",
                          options.summary_json.c_str(), std::strerror(errno));
         }
-      });
+      },
+      *checkpoints);
   progress.finish();
   if (outcome.code != ExitCode::ok) print_error(comm, outcome.error);
   return outcome.code;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "app/checkpoint_options.hpp"
 #include "comm/communicator.hpp"
 #include "myelin/errors.hpp"
 
@@ -16,8 +17,20 @@ struct RunOptions {
   bool output_given = false;  // -o was on the command line (so -o '' is an error, not absent)
   int threads = 0;            // --threads: 0 = config, then OMP_NUM_THREADS
   bool quiet = false;
-  std::string summary_json;  // --summary-json FILE
-  int dry_run_ranks = 0;     // --dry-run-ranks R: play rank 0 of R ranks (0: a real run)
+  std::string summary_json;       // --summary-json FILE
+  CheckpointOptions checkpoints;  // --checkpoint-every, --checkpoint
+  int dry_run_ranks = 0;          // --dry-run-ranks R: play rank 0 of R ranks (0: a real run)
+};
+
+struct ResumeOptions {
+  std::string checkpoint;  // CHECKPOINT
+  std::string output;      // -o (default: the original output's name + .from<T>ms.h5)
+  bool output_given = false;
+  std::optional<double> t_stop;  // --t-stop: extends or shortens the run
+  int threads = 0;
+  bool quiet = false;
+  CheckpointOptions checkpoints;  // default: on stop and at the end, over CHECKPOINT
+  std::string summary_json;       // --summary-json FILE
 };
 
 struct SweepOptions {
@@ -33,6 +46,7 @@ struct SweepOptions {
 ExitCode run_command(const RunOptions& options, Communicator& comm);
 ExitCode validate_command(const RunOptions& options, Communicator& comm);
 ExitCode sweep_command(const SweepOptions& options, Communicator& comm);
+ExitCode resume_command(const ResumeOptions& options, Communicator& comm);
 ExitCode info_command(const std::string& path, Communicator& comm);
 
 }  // namespace myelin

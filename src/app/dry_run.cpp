@@ -122,6 +122,13 @@ ExitCode dry_run_command(const RunOptions& options, Communicator& comm) {
                    ranks, comm.size());
     return ExitCode::bad_input;
   }
+  if (options.checkpoints.every_ms || !options.checkpoints.path.empty()) {
+    std::fprintf(stderr,
+                 "myelin: error: --dry-run-ranks = %d: a dry run keeps no state to continue; "
+                 "drop --checkpoint-every and --checkpoint\n",
+                 ranks);
+    return ExitCode::bad_input;
+  }
   const auto config = load_and_check(options, comm);
   if (!config) return ExitCode::bad_input;
   const int threads = resolve_threads(options, *config);

@@ -4,6 +4,7 @@
 #include <new>
 
 #include "app/agreement.hpp"
+#include "io/checkpoint_file.hpp"
 #include "io/create_result_file.hpp"
 #include "io/output_commit.hpp"
 #include "myelin/version.hpp"
@@ -40,7 +41,7 @@ void commit(Communicator& comm, const std::string& partial, const std::string& p
 
 RunOutcome simulate_to_file(const Config& config, Communicator& comm, int threads,
                             const LaunchEnvironment& launch, const ProgressFn& progress,
-                            const FinishedFn& on_finished) {
+                            const FinishedFn& on_finished, const CheckpointSetup& checkpoints) {
   RunOutcome outcome;
   const std::string& path = config.output.file;
   const std::string partial = partial_path(path);
@@ -73,6 +74,18 @@ RunOutcome simulate_to_file(const Config& config, Communicator& comm, int thread
 
   const auto sim = in_phase("building the network",
                             [&] { return std::make_unique<Simulation>(config, comm, threads); });
+  if (checkpoints.restore) {
+    if (auto error = agreed_error(comm, [&] { checkpoints.restore(*sim); })) {
+      outcome.code = ExitCode::bad_input;
+      outcome.error = *error;
+      return outcome;
+    }
+  }
+  CheckpointPlan plan = checkpoints.plan;
+  plan.open_writer = [&comm](const std::string& checkpoint) -> std::unique_ptr<StateWriter> {
+    return std::make_unique<CheckpointWriter>(checkpoint, comm);
+  };
+  sim->set_checkpoints(std::move(plan));
 
   std::unique_ptr<ResultFile> file;
   if (auto error = agreed_error(comm, [&] {
@@ -96,6 +109,9 @@ RunOutcome simulate_to_file(const Config& config, Communicator& comm, int thread
   info.min_delay = static_cast<double>(sim->network().min_delay) * config.simulation.dt;
   info.job_id = launch.job_id;
   info.launcher = launch.launcher;
+  info.t_start = static_cast<double>(sim->start_step()) * config.simulation.dt;
+  info.checkpoint = checkpoints.plan.path;
+  info.resumed_from = checkpoints.resumed_from;
   try {
     in_phase("writing the output file", [&] {
       // The superblock on disk at once: a file killed from here on reads back.

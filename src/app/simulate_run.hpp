@@ -22,8 +22,17 @@ struct RunOutcome {
 // Writes `config.output.file`. On a numerical blow-up the file is left with complete = 0 and
 // the outcome says why; `on_finished` (rank 0 of `comm`, success only) prints summaries.
 using FinishedFn = std::function<void(const RunSummary&, const Simulation&)>;
+
+// Checkpoints to write, and for `myelin resume` the state to start from (app/resume_command.cpp).
+struct CheckpointSetup {
+  CheckpointPlan plan;
+  // Collective, after the network is built: restores the state (throws InputError to refuse).
+  std::function<void(Simulation&)> restore;
+  std::string resumed_from;  // the checkpoint's path
+};
+
 RunOutcome simulate_to_file(const Config& config, Communicator& comm, int threads,
                             const LaunchEnvironment& launch, const ProgressFn& progress,
-                            const FinishedFn& on_finished);
+                            const FinishedFn& on_finished, const CheckpointSetup& checkpoints = {});
 
 }  // namespace myelin

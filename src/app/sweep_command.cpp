@@ -17,6 +17,7 @@
 #include "app/simulate_run.hpp"
 #include "app/sweep_plan.hpp"
 #include "config/config_parser.hpp"
+#include "io/finished_run.hpp"
 #include "io/output_commit.hpp"
 #include "io/sweep_file.hpp"
 
@@ -106,6 +107,20 @@ ExitCode sweep_command(const SweepOptions& options, Communicator& comm) {
   std::vector<ExitCode> codes(plan.runs.size(), ExitCode::ok);
   for (std::size_t i = static_cast<std::size_t>(color); i < plan.runs.size();
        i += static_cast<std::size_t>(n_groups)) {
+    // A sweep killed and started again skips the runs whose part file is complete.
+    const bool finished =
+        group->broadcast(
+            group->rank() == 0 &&
+                    is_finished_run(configs[i].output.file, configs[i].text, configs[i].overrides)
+                ? "1"
+                : "0",
+            0) == "1";
+    if (finished) {
+      if (talk)
+        std::printf("  %s: finished by an earlier sweep (%s), skipped\n",
+                    describe_run(plan, plan.runs[i]).c_str(), configs[i].output.file.c_str());
+      continue;
+    }
     const RunOutcome outcome = simulate_to_file(configs[i], *group, threads, launch, {}, {});
     codes[i] = outcome.code;
     status[i] = outcome.code == ExitCode::ok ? "" : outcome.error;

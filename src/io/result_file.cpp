@@ -98,6 +98,9 @@ void ResultFile::write_run_info(const RunInfo& info) {
   write_attribute(meta, "min_delay", info.min_delay);
   write_attribute(meta, "job_id", info.job_id);
   write_attribute(meta, "launcher", info.launcher);
+  write_attribute(meta, "t_start", info.t_start);
+  write_attribute(meta, "checkpoint", info.checkpoint);
+  write_attribute(meta, "resumed_from", info.resumed_from);
 }
 
 void ResultFile::write_network(const std::vector<ProjectionSummary>& projections,

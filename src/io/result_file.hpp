@@ -27,11 +27,14 @@ struct RunInfo {
   std::string git_sha;
   int ranks = 1;
   int threads = 1;
-  double dt = 0.1;         // [ms]
-  double t_stop = 0.0;     // [ms]
-  double min_delay = 0.0;  // [ms]
-  std::string job_id;      // SLURM job id or "none"
-  std::string launcher;    // srun, mpirun or direct
+  double dt = 0.1;           // [ms]
+  double t_stop = 0.0;       // [ms]
+  double min_delay = 0.0;    // [ms]
+  std::string job_id;        // SLURM job id or "none"
+  std::string launcher;      // srun, mpirun or direct
+  double t_start = 0.0;      // [ms] 0, or the checkpoint time a resumed run starts from
+  std::string checkpoint;    // where this run writes checkpoints ("" when it does not)
+  std::string resumed_from;  // the checkpoint this run continues ("" for a run from 0)
 };
 
 class ResultFile final : public ResultSink {

@@ -184,6 +184,14 @@ double ConductanceNeuronPopulation<Rates>::value(std::size_t variable, std::size
   }
 }
 
+template <typename Rates>
+std::vector<StateArray> ConductanceNeuronPopulation<Rates>::state() {
+  std::vector<StateArray> out{real_state("V_m", v_m_), real_state("m", m_), real_state("h", h_),
+                              real_state("n", n_)};
+  ports_.add_state(out);
+  return out;
+}
+
 template class ConductanceNeuronPopulation<SquidAxonRates>;
 template class ConductanceNeuronPopulation<TraubMilesRates>;
 

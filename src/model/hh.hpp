@@ -24,6 +24,7 @@
 #include "model/hh_channels.hpp"
 #include "model/model_context.hpp"
 #include "model/parameter_info.hpp"
+#include "model/state_array.hpp"
 #include "myelin/health.hpp"
 #include "myelin/types.hpp"
 
@@ -44,6 +45,8 @@ class ConductanceNeuronPopulation {
               std::vector<Spike>& spikes, Health& health);
   // 0 V_m [mV], 1 m, 2 h, 3 n (gates half a step ahead of V), 4 I_syn [pA], 5 g_syn [nS].
   double value(std::size_t variable, std::size_t i) const;
+  // Dynamic state by name, for checkpoints (model/state_array.hpp).
+  std::vector<StateArray> state();
 
  private:
   std::vector<Gid> gid_;

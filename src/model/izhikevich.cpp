@@ -145,4 +145,10 @@ double IzhikevichPopulation::value(std::size_t variable, std::size_t i) const {
   return ports_.total(variable == 3, i);
 }
 
+std::vector<StateArray> IzhikevichPopulation::state() {
+  std::vector<StateArray> out{real_state("V_m", v_m_), real_state("U_m", u_m_)};
+  ports_.add_state(out);
+  return out;
+}
+
 }  // namespace myelin

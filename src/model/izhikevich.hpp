@@ -23,6 +23,7 @@
 #include "config/config.hpp"
 #include "model/model_context.hpp"
 #include "model/parameter_info.hpp"
+#include "model/state_array.hpp"
 #include "myelin/health.hpp"
 #include "myelin/types.hpp"
 
@@ -43,6 +44,8 @@ class IzhikevichPopulation {
               std::vector<Spike>& spikes, Health& health);
   // 0 V_m [mV], 1 U_m, 2 I_syn, 3 g_syn.
   double value(std::size_t variable, std::size_t i) const;
+  // Dynamic state by name, for checkpoints (model/state_array.hpp).
+  std::vector<StateArray> state();
 
  private:
   std::vector<Gid> gid_;

@@ -283,4 +283,11 @@ double LifPopulation::value(std::size_t variable, std::size_t i) const {
   return ports_.total(variable == 2, i);
 }
 
+std::vector<StateArray> LifPopulation::state() {
+  std::vector<StateArray> out{real_state("V_m", v_m_), real_state("refractory", refractory_),
+                              real_state("spare_noise", spare_noise_)};
+  ports_.add_state(out);
+  return out;
+}
+
 }  // namespace myelin

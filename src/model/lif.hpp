@@ -22,6 +22,7 @@
 #include "config/config.hpp"
 #include "model/model_context.hpp"
 #include "model/parameter_info.hpp"
+#include "model/state_array.hpp"
 #include "myelin/health.hpp"
 #include "myelin/types.hpp"
 
@@ -52,6 +53,8 @@ class LifPopulation {
   // Current value of recordable variable `variable` (index into lif_recordables()) of local
   // neuron i.
   double value(std::size_t variable, std::size_t i) const;
+  // Dynamic state by name, for checkpoints (model/state_array.hpp).
+  std::vector<StateArray> state();
 
  private:
   // One step of neuron i, given its old V and the deterministic trajectory's parameters.

@@ -10,13 +10,14 @@ SpikeSourcePopulation::SpikeSourcePopulation(const PopulationConfig& config,
   if (shared) steps_ = config.spike_steps[0];
   for (const Gid g : gid_) {
     if (shared) {
-      next_.push_back(0);
+      begin_.push_back(0);
     } else {
       const auto& own = config.spike_steps[g - first_gid];
-      next_.push_back(steps_.size());
+      begin_.push_back(steps_.size());
       steps_.insert(steps_.end(), own.begin(), own.end());
     }
     end_.push_back(steps_.size());
+    emitted_.push_back(0);
   }
 }
 
@@ -24,15 +25,20 @@ void SpikeSourcePopulation::update(std::size_t begin, std::size_t end, Step step
                                    std::span<const double>, std::vector<Spike>& spikes, Health&) {
   for (std::size_t i = begin; i < end; ++i) {
     // Spike steps are strictly ascending (checked by the config parser).
-    if (next_[i] < end_[i] && steps_[next_[i]] == step) {
+    const std::uint64_t next = begin_[i] + emitted_[i];
+    if (next < end_[i] && steps_[next] == step) {
       spikes.push_back({step, gid_[i]});
-      ++next_[i];
+      ++emitted_[i];
     }
   }
 }
 
 double SpikeSourcePopulation::value(std::size_t, std::size_t) const {
   return 0.0;  // nothing to record: recordable_variables("spike_source") is empty
+}
+
+std::vector<StateArray> SpikeSourcePopulation::state() {
+  return {counter_state("emitted", emitted_)};
 }
 
 }  // namespace myelin

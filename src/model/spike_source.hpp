@@ -11,6 +11,7 @@
 
 #include "config/config.hpp"
 #include "model/model_context.hpp"
+#include "model/state_array.hpp"
 #include "myelin/health.hpp"
 #include "myelin/types.hpp"
 
@@ -27,14 +28,18 @@ class SpikeSourcePopulation {
   void update(std::size_t begin, std::size_t end, Step step, std::span<const double> input,
               std::vector<Spike>& spikes, Health& health);
   double value(std::size_t variable, std::size_t i) const;
+  // Dynamic state by name, for checkpoints (model/state_array.hpp).
+  std::vector<StateArray> state();
 
  private:
   std::vector<Gid> gid_;
-  // Neuron i's spikes are steps_[next_[i], end_[i]); one shared list when every neuron has the
-  // same times (stored once, not once per neuron).
+  // Neuron i's spikes are steps_[begin_[i], end_[i]); one shared list when every neuron has the
+  // same times (stored once, not once per neuron). The state is the count already emitted,
+  // relative to the neuron's own list, so it means the same for every split.
   std::vector<Step> steps_;
-  std::vector<std::uint64_t> next_;  // [neuron]: the next spike not yet emitted
-  std::vector<std::uint64_t> end_;
+  std::vector<std::uint64_t> begin_;    // [neuron]
+  std::vector<std::uint64_t> end_;      // [neuron]
+  std::vector<std::uint64_t> emitted_;  // [neuron]: spikes emitted so far
 };
 
 }  // namespace myelin

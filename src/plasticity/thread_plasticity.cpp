@@ -32,6 +32,18 @@ std::uint64_t ThreadPlasticity::enqueue(std::span<const Spike> spikes) {
   return events;
 }
 
+void ThreadPlasticity::requeue(std::span<const Spike> spikes, Step from) {
+  if (states_.empty()) return;
+  for (const Spike& spike : spikes) {
+    if (!sources_.contains(spike.gid)) continue;
+    const std::uint32_t row = sources_.row(spike.gid);
+    for (std::uint64_t j = synapses_.row_begin[row]; j < synapses_.row_begin[row + 1]; ++j) {
+      const Step landing = spike.step + synapses_.delay[j];
+      if (landing >= from) due_[static_cast<std::size_t>(landing & mask_)].push_back(j);
+    }
+  }
+}
+
 void ThreadPlasticity::process_step(Step step, std::span<double> input) {
   auto& due = due_[static_cast<std::size_t>(step & mask_)];
   for (const std::uint64_t j : due) {

@@ -38,13 +38,23 @@ class ThreadPlasticity {
   std::size_t size() const { return states_.size(); }
   double weight(std::size_t i) const { return states_[i].weight; }
 
- private:
+  // The postsynaptic spikes of one target that some incoming synapse has not read yet.
   struct History {
     std::deque<Step> steps;              // postsynaptic spike steps, oldest first
     std::deque<std::uint32_t> consumed;  // synapses that have read each one
     std::uint64_t first = 0;             // sequence number of steps.front()
   };
 
+  // Checkpoints (plasticity/plasticity_state.cpp). Every value here is a function of the
+  // canonical spike order alone, so it means the same for every split.
+  std::span<StdpState> states() { return states_; }
+  std::span<History> histories() { return history_; }
+  // After a restore at step `from`: queues the plastic synapses of `spikes` (every spike of
+  // [from - max delay, from), in delivery order) that land at `from` or later, exactly as the
+  // run that made the checkpoint had queued them.
+  void requeue(std::span<const Spike> spikes, Step from);
+
+ private:
   const ThreadPlasticSynapses& synapses_;
   const SourceIndex& sources_;
   const std::vector<StdpKernel>& kernels_;

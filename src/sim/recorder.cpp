@@ -98,6 +98,14 @@ void Recorder::sample(int thread, std::size_t population, Step step, const Popul
       state);
 }
 
+void Recorder::start_at(Step step) {
+  flushed_until_ = step;
+  // The first sampled step at or after `step`: samples are taken at the end of steps s with
+  // (s + 1) % interval == 0, as in a run from 0.
+  for (Trace& trace : traces_)
+    trace.next_row_step = (step + trace.interval) / trace.interval * trace.interval - 1;
+}
+
 void Recorder::add_spikes(std::span<const Spike> spikes) {
   if (record_spikes_) spikes_.insert(spikes_.end(), spikes.begin(), spikes.end());
 }

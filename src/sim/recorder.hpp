@@ -22,6 +22,8 @@ class Recorder {
 
   // Creates the spike groups and trace datasets (collective).
   void open(ResultSink& sink);
+  // A run resumed at `step` records from there on (before open).
+  void start_at(Step step);
 
   // Thread side: after `thread` advanced population `population` through `step`, record the
   // samples due at that step for the neurons the thread owns. Threads write disjoint cells.

@@ -118,9 +118,11 @@ Simulation::Simulation(const Config& config, Communicator& comm, int threads, in
 
 RunSummary Simulation::run(ResultSink& sink, const ProgressFn& progress) {
   const auto t0 = PhaseTimes::Clock::now();
+  recorder_.start_at(start_step_);
   recorder_.open(sink);
+  weight_recorder_.start_at(start_step_);
   weight_recorder_.open(sink);
-  weight_recorder_.at_boundary(0, false, plasticity_, comm_);
+  weight_recorder_.at_boundary(start_step_, false, plasticity_, comm_);
   times_.add(Phase::output, t0);
 
   run_epochs(sink, progress);
@@ -195,14 +197,15 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
   Health health;
   bool pending = false;  // an exchange started and not finished (overlap)
   bool stop = false;
+  bool checkpoint_now = false;  // this epoch ends with a checkpoint (after delivery)
   std::exception_ptr failure;
   const auto loop_start = PhaseTimes::Clock::now();
 
 #pragma omp parallel num_threads(threads_)
   {
     const auto t = static_cast<std::size_t>(omp_get_thread_num());
-    Step epoch = 0;
-    for (Step begin = 0; begin < total_steps; begin += epoch_length, ++epoch) {
+    Step epoch = start_step_ / epoch_length;
+    for (Step begin = start_step_; begin < total_steps; begin += epoch_length, ++epoch) {
       const Step end = std::min(begin + epoch_length, total_steps);
       const auto update_start = PhaseTimes::Clock::now();
 
@@ -246,6 +249,7 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
 #pragma omp barrier
 #pragma omp master
       {
+        checkpoint_now = false;
         try {
           times_.add(Phase::update, update_start);
           auto phase_start = PhaseTimes::Clock::now();
@@ -270,7 +274,8 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
             if (pending) exchange_->finish(global, health);
             exchange_->start(local, begin, mine);
             pending = true;
-            if (end == total_steps) {
+            // A checkpoint needs every spike before `end` delivered: drain as the last epoch.
+            if (end == total_steps || checkpoint_due(end, total_steps, health.stop_signal != 0)) {
               Health last_health;
               exchange_->finish(tail, last_health);
               pending = false;
@@ -289,9 +294,15 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
           // A request in the last epoch changes nothing: the run completes.
           const bool stopping = health.stop_signal != 0 && end < total_steps;
           const bool last = end == total_steps || stopping;
+          checkpoint_now = !health.failed && checkpoint_due(end, total_steps, stopping);
+          if (checkpoints_.enabled() && !network_.plastic.empty()) {
+            recent_.insert(recent_.end(), global.begin(), global.end());
+            std::erase_if(recent_,
+                          [&](const Spike& s) { return s.step < end - network_.max_delay; });
+          }
           if (!weight_recorder_.empty() && !health.failed)
             weight_recorder_.at_boundary(end, last, plasticity_, comm_);
-          if (health.failed || last || (epoch + 1) % flush_every == 0) {
+          if (health.failed || last || checkpoint_now || (epoch + 1) % flush_every == 0) {
             recorder_.flush(sink, end - 1, comm_);
             weight_recorder_.flush(sink);
             sink.flush();
@@ -311,12 +322,26 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
         }
       }
 #pragma omp barrier
-      if (stop) break;
+      if (stop && !checkpoint_now) break;
 
       const auto deliver_start = PhaseTimes::Clock::now();
       thread_events[t] += deliver(global, network_.sources, network_.thread_synapses[t], ring_);
       if (!plastic.empty()) thread_events[t] += plastic.enqueue(global);
       if (t == 0) times_.add(Phase::deliver, deliver_start);
+      if (checkpoint_now) {
+#pragma omp barrier
+#pragma omp master
+        {
+          try {
+            write_checkpoint(end);
+          } catch (...) {
+            failure = std::current_exception();
+            stop = true;
+          }
+        }
+#pragma omp barrier
+        if (stop) break;
+      }
     }
   }
   // A run stopped early (agreed by every rank at the same epoch) still has one exchange in
@@ -334,8 +359,19 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
     msg << "stopped by " << signal_name(health.stop_signal)
         << " at t = " << static_cast<double>(stopped_at_) * dt << " ms of "
         << config_.simulation.t_stop << " ms (everything up to then is in the file)";
+    if (checkpoints_.enabled())
+      msg << "; checkpoint at " << checkpoints_.path << " (continue with: myelin resume "
+          << checkpoints_.path << ")";
     throw StopRequested(msg.str(), health.stop_signal);
   }
+}
+
+bool Simulation::checkpoint_due(Step end, Step total_steps, bool stopping) const {
+  if (!checkpoints_.enabled()) return false;
+  if (end == total_steps || stopping) return true;
+  const Step every = checkpoints_.every;
+  // The first boundary at or after each multiple of `every`: the previous epoch ended before it.
+  return every > 0 && end / every != (end - std::min(end, epoch_length())) / every;
 }
 
 Step Simulation::epoch_length() const {

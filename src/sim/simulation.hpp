@@ -11,6 +11,7 @@
 #include "model/population.hpp"
 #include "network/local_network.hpp"
 #include "plasticity/thread_plasticity.hpp"
+#include "sim/checkpoint_plan.hpp"
 #include "sim/phase_times.hpp"
 #include "sim/recorder.hpp"
 #include "sim/result_sink.hpp"
@@ -68,8 +69,19 @@ class Simulation {
   // run after the same epoch on every rank: the data is flushed and StopRequested thrown.
   RunSummary run(ResultSink& sink, const ProgressFn& progress);
 
+  // Checkpoints during run() (sim/checkpoint_plan.hpp); set before run().
+  void set_checkpoints(CheckpointPlan plan) { checkpoints_ = std::move(plan); }
+  // Collective: replaces the initial state by the checkpoint's, so run() continues from its
+  // step (sim/simulation_state.cpp). Throws InputError naming the file when it does not fit.
+  void restore(StateReader& checkpoint);
+  Step start_step() const { return start_step_; }
+
  private:
   void run_epochs(ResultSink& sink, const ProgressFn& progress);
+  // Collective, master thread, at the end of epoch [.., end) with every spike before `end`
+  // delivered (sim/simulation_state.cpp).
+  void write_checkpoint(Step end);
+  bool checkpoint_due(Step end, Step total_steps, bool stopping) const;
   [[noreturn]] void raise_blow_up(const Health& health) const;
   Step epoch_length() const;  // [steps]
 
@@ -92,6 +104,10 @@ class Simulation {
   std::uint64_t spikes_ = 0;
   double loop_seconds_ = 0.0;
   Step stopped_at_ = 0;  // end of the last epoch when the run stopped early
+  CheckpointPlan checkpoints_;
+  Step start_step_ = 0;        // 0, or the step of the checkpoint the run continues from
+  std::vector<Spike> recent_;  // delivered spikes younger than the max delay (checkpoints of
+                               // plastic networks: they rebuild the plastic queues)
 };
 
 }  // namespace myelin

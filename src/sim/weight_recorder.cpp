@@ -72,6 +72,16 @@ WeightRecorder::WeightRecorder(const Config& config, const LocalNetwork& network
   }
 }
 
+void WeightRecorder::start_at(Step step) {
+  if (step == 0) return;
+  const auto first_at_or_after = [step](Step every) { return (step + every - 1) / every * every; };
+  for (Projection& p : projections_) {
+    p.next_snapshot = p.snapshot_every > 0 ? first_at_or_after(p.snapshot_every)
+                                           : std::numeric_limits<Step>::max();
+    p.next_stats = first_at_or_after(p.stats_every);
+  }
+}
+
 void WeightRecorder::at_boundary(Step end, bool last, const std::vector<ThreadPlasticity>& threads,
                                  Communicator& comm) {
   for (Projection& p : projections_) {

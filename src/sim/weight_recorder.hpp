@@ -26,6 +26,9 @@ class WeightRecorder {
   // (at the first boundary at or after their time; always at the start and at the end).
   void at_boundary(Step end, bool last, const std::vector<ThreadPlasticity>& threads,
                    Communicator& comm);
+  // A run resumed at `step` records what a run from 0 would record from there on: no forced row
+  // at its start, only the scheduled ones (before the first at_boundary).
+  void start_at(Step step);
   // Collective: creates one /weights/<projection> group each.
   void open(ResultSink& sink);
   // Collective: appends the rows recorded since the last flush.

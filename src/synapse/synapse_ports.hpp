@@ -21,7 +21,10 @@
 #include <cmath>
 #include <cstddef>
 #include <span>
+#include <string>
 #include <vector>
+
+#include "model/state_array.hpp"
 
 namespace myelin {
 
@@ -122,6 +125,16 @@ class SynapsePorts {
           break;
         }
       }
+    }
+  }
+
+  // The ports' state for a checkpoint: "port<q>" (I or g) and "port<q>.rising" (alpha's y).
+  void add_state(std::vector<StateArray>& out) {
+    for (std::size_t q = 0; q < specs_.size(); ++q) {
+      if (specs_[q].kind != SynapseKind::delta)
+        out.push_back(real_state("port" + std::to_string(q), state_[q]));
+      if (is_alpha(specs_[q].kind))
+        out.push_back(real_state("port" + std::to_string(q) + ".rising", aux_[q]));
     }
   }
 

@@ -77,4 +77,6 @@ expect_bad "two populations" "needs a network of one population" \
   "$MYELIN" run "$SOURCE_DIR/tests/data/split_small.toml" --dry-run-ranks 2 -q
 expect_bad "negative R" "dry-run-ranks = -4: must be in" "$MYELIN" run "$RING" --dry-run-ranks -4 -q
 expect_bad "under mpiexec" "start it without mpirun" mpi_run 2 1 run "$RING" --dry-run-ranks 4 -q
+expect_bad "with checkpoints" "keeps no state to continue" \
+  "$MYELIN" run "$RING" --dry-run-ranks 4 --checkpoint-every 10 -q
 echo "dry run: ok"

@@ -40,6 +40,7 @@ T_START=$(date +%s%N)
 # a hung step ends in fail() and the EXIT trap, never in ctest's SIGKILL (which skips traps)
 WAIT_RUN=60
 WAIT_SERIES=90
+WAIT_REQUEUE=480
 
 say() { printf '[slurm-test %6.1fs] %s\n' "$(($(date +%s%N) - T_START))e-9" "$*"; }
 skip() {
@@ -347,4 +348,52 @@ if "$PY" -c 'import matplotlib, numpy' >/dev/null 2>&1; then
 else
   say "3/3 skipped: $PY has no matplotlib"
 fi
+
+# ------------------------------------------------------------------ 4: past the time limit
+# A run that needs a minute of compute or more (900 s simulated: ~60 s at 2x1 on an idle
+# machine), under a one-minute limit: SLURM signals the script (--signal=B:USR1@40; its timer has a resolution of tens of seconds, so anywhere in
+# the first 40 s), the ranks write a checkpoint and stop, the script submits its continuation
+# (run.sbatch's default; `scontrol requeue` would add SLURM's two-minute requeue delay per
+# segment), which resumes; no person takes part. Checks: >= 2 segments, every job of the chain
+# COMPLETED, the parts form a chain from 0 to t_stop whose last part is complete, and the
+# chain has every sample of a trace exactly once.
+say "4/4 jobs/run.sbatch past a 1-minute time limit (checkpoint, continuation job, resume)"
+LONG_T=${SLURM_TEST_LONG_T:-900000}
+t0=$(date +%s%N)
+jid=$(sbatch --parsable --job-name=myelin-requeue --ntasks=2 --cpus-per-task=1 --time=1 \
+  --signal=B:USR1@40 --output="$W/requeue-%j.out" \
+  --export=ALL,MYELIN_CHECKPOINT_EVERY=60000,MYELIN_SBATCH_ARGS=--signal=B:USR1@40 \
+  "$REPO/jobs/run.sbatch" "$TINY" "$W/long/long.h5" --quiet --set simulation.t_stop="$LONG_T" \
+  --set output.spikes=false --set output.flush_interval=5000 \
+  --set 'output.traces.exc.variables=["V_m"]' --set 'output.traces.exc.neurons=[0]' \
+  --set output.traces.exc.interval=1000) || fail "sbatch of the long run failed"
+for ((s = 0; s < WAIT_REQUEUE; s += 2)); do
+  sleep 2
+  [[ -z $(squeue -h -n myelin-requeue -o %i 2>/dev/null) ]] && break
+done
+[[ -z $(squeue -h -n myelin-requeue -o %i 2>/dev/null) ]] ||
+  { scancel -n myelin-requeue; fail "the long run did not finish in $WAIT_REQUEUE s"; }
+mapfile -t jobs < <(grep -o 'job_id=[0-9]*' "$W/requeue-$jid.out" | cut -d= -f2 | sort -un)
+say "    jobs ${jobs[*]}: done after $((($(date +%s%N) - t0) / 1000000000)) s"
+sed 's/^/    | /' "$W/requeue-$jid.out" | grep -v '^    | \[run.sbatch\] \(binary\|config\|command\|launcher\)' || true
+((${#jobs[@]} >= 2)) || fail "one job did it all: the run did not cross the time limit"
+for j in "${jobs[@]}"; do
+  state=$(scontrol show job "$j" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2 || true)
+  [[ $state == COMPLETED ]] || fail "job $j of the chain ended ${state:-?}"
+done
+"$PY" - "$W/long" "$LONG_T" "$REPO" <<'PYEOF' || fail "the chain of parts is not one complete run"
+import glob, sys
+sys.path.insert(0, sys.argv[3])
+import numpy as np
+from analysis.chain import RunChain
+parts = sorted(glob.glob(sys.argv[1] + "/long*.h5"))
+parts = [p for p in parts if not p.endswith(".ckpt.h5")]
+chain = RunChain(parts)
+assert chain.complete, "the last part is not complete"
+assert chain.t_stop == float(sys.argv[2]), chain.t_stop
+t = chain.trace("exc", "V_m").times
+expected = np.arange(1, int(float(sys.argv[2]) / 1000) + 1) * 1000.0
+assert np.allclose(t, expected), f"trace samples: {len(t)} of {len(expected)}, gaps or repeats"
+print(f"    chain of {len(parts)} files, {len(t)} trace samples from 0 to {sys.argv[2]} ms, complete")
+PYEOF
 say "all checks passed"
