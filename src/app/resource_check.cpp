@@ -131,6 +131,7 @@ ResourceEstimate estimate_resources(const Config& config, int ranks, [[maybe_unu
   double min_delay = std::numeric_limits<double>::infinity();
   double max_delay = 1.0;
   double plastic_local = 0.0;
+  double plastic_recorded_local = 0.0;  // with per-synapse snapshots
   double static_local = 0.0;
   for (const ProjectionConfig& p : config.projections) {
     const PopulationConfig* source = config.find_population(p.source);
@@ -188,6 +189,8 @@ ResourceEstimate estimate_resources(const Config& config, int ranks, [[maybe_unu
       const PopulationConfig* target = config.find_population(p.target);
       if (source == nullptr || target == nullptr) continue;
       const double s = synapses_of(p, source->size, target->size, p.source == p.target);
+      if (!w.snapshots) continue;  // statistics only: no per-synapse rows
+      plastic_recorded_local += s / n_ranks;
       const double snapshots = w.snapshot_interval > 0
                                    ? std::floor(config.simulation.t_stop / w.snapshot_interval) + 1
                                    : 2;
@@ -195,8 +198,8 @@ ResourceEstimate estimate_resources(const Config& config, int ranks, [[maybe_unu
     }
   }
 
-  e.memory_synapses = static_local * cost::static_synapse +
-                      plastic_local * (cost::plastic_synapse + cost::plastic_synapse_header);
+  e.memory_synapses = static_local * cost::static_synapse + plastic_local * cost::plastic_synapse +
+                      plastic_recorded_local * cost::plastic_synapse_header;
   const double rows = neurons * cost::source_index_per_neuron;
   const double state = std::ceil(neurons / n_ranks) * cost::neuron_state;
   const double steady = state + e.memory_synapses + rows + e.memory_ring + e.memory_recording;

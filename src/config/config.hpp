@@ -149,6 +149,9 @@ struct WeightOutputConfig {
   double snapshot_interval = 0.0;  // [ms] full (source, target, weight) snapshots; 0 = start, end
   double stats_interval = 100.0;   // [ms] mean, SD, min, max, histogram
   int bins = 20;                   // histogram bins over [w_min, w_max]
+  // false: statistics only; no per-synapse snapshots, and no per-synapse header (column,
+  // source, target, delay: 32 B a synapse) or recording index (16 B) in memory.
+  bool snapshots = true;
 };
 
 struct OutputConfig {

@@ -118,6 +118,7 @@ WeightOutputConfig read_weight_output(const std::string& projection, TableReader
   interval("stats_interval", out.stats_interval);
   if (out.stats_interval == 0.0)
     throw input_error(r.key("stats_interval"), "0", "must be > 0 [ms]");
+  if (auto v = r.boolean("snapshots")) out.snapshots = *v;
   if (auto v = r.integer("bins")) {
     if (*v < 1 || *v > 100000)
       throw input_error(r.key("bins"), std::to_string(*v), "must be in [1, 100000]");

@@ -14,9 +14,10 @@ inline constexpr std::uint64_t static_synapse = 12;
 // A plastic synapse: target, delay, weight, rule, column, post index (32 B, ThreadPlasticSynapses)
 // and the STDP state (48 B, README "STDP: the cost of plasticity").
 inline constexpr std::uint64_t plastic_synapse = 32 + 48;
-// Per plastic synapse of this rank: its column, source, target and delay for the weight
-// recording (PlasticProjection; each rank holds only its own columns).
-inline constexpr std::uint64_t plastic_synapse_header = 32;
+// Per plastic synapse of this rank whose weights are snapshotted: its column, source, target and
+// delay for the weight recording (PlasticProjection; each rank holds only its own columns) and
+// its place in the recorder's walk (thread, index: 16 B). None with snapshots = false.
+inline constexpr std::uint64_t plastic_synapse_header = 32 + 16;
 // Building the network: each rank generates only the synapses onto its own neurons; while the
 // tables are filled a synapse also holds its delay (4 B) next to its 12 steady bytes (measured
 // peak: 23-25 B per local synapse, everything included; README "Scale out").

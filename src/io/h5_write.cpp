@@ -212,6 +212,8 @@ H5Handle write_selected(hid_t parent, const std::string& name, hid_t type, hsize
   H5Handle set(
       H5Dcreate2(parent, name.c_str(), type, file_space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
       H5Dclose, "H5Dcreate2", what);
+  // An empty dataset has no storage to write to (HDF5 reports an address overflow).
+  if (n == 0) return set;
   const std::vector<Run> runs = runs_of(columns);
   if (runs.empty()) select_none(file_space, what);
   for (std::size_t i = 0; i < runs.size(); ++i) {

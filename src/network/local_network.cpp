@@ -267,6 +267,7 @@ void number_columns(std::vector<PlasticCandidate>& list, const PopulationLayout&
     at = end;
   }
   pp.n_synapses = base;
+  if (!pp.per_synapse_header) return;
   for (const PlasticCandidate& s : list) {
     pp.columns.push_back(s.column);
     pp.source.push_back(s.source - src.first);
@@ -481,6 +482,8 @@ LocalNetwork build_local_network(const Config& config, Communicator& comm, int n
       pp.target_population = net.populations[plan.target].name;
       pp.params = *proj.plasticity;
       pp.dendritic_steps = std::llround(proj.plasticity->dendritic_delay / dt);
+      for (const WeightOutputConfig& w : config.output.weights)
+        if (w.projection == proj.name) pp.per_synapse_header = w.snapshots;
       net.plastic.push_back(std::move(pp));
     }
     // The lower bound of every draw; the upper bound comes from the draws themselves (below),

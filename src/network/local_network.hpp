@@ -75,7 +75,10 @@ struct PlasticProjection {
   std::string target_population;
   StdpParams params;
   Step dendritic_steps = 0;
-  std::uint64_t n_synapses = 0;        // over all ranks
+  std::uint64_t n_synapses = 0;  // over all ranks
+  // The per-synapse header below is kept only when the weights are snapshotted
+  // ([output.weights.NAME] snapshots, default true).
+  bool per_synapse_header = true;
   std::vector<std::uint64_t> columns;  // this rank's, ascending
   std::vector<std::uint64_t> source;   // [my column] population-local
   std::vector<std::uint64_t> target;   // [my column] population-local

@@ -20,7 +20,7 @@ Step steps_of(double ms, double dt) {
 }  // namespace
 
 WeightRecorder::WeightRecorder(const Config& config, const LocalNetwork& network)
-    : dt_(config.simulation.dt) {
+    : dt_(config.simulation.dt), network_(network) {
   for (std::size_t r = 0; r < network.plastic.size(); ++r) {
     const PlasticProjection& pp = network.plastic[r];
     Projection p;
@@ -41,7 +41,12 @@ WeightRecorder::WeightRecorder(const Config& config, const LocalNetwork& network
     o.w_min = pp.params.w_min;
     o.w_max = pp.params.w_max;
     o.dendritic_delay = pp.params.dendritic_delay;
-    o.n_columns = pp.n_synapses;
+    p.rule = static_cast<std::uint32_t>(r);
+    p.n_synapses = pp.n_synapses;
+    p.snapshots = pp.per_synapse_header;
+    // Without snapshots the file's weight datasets have no columns; the statistics still
+    // cover every synapse.
+    o.n_columns = p.snapshots ? pp.n_synapses : 0;
     o.source = pp.source;
     o.target = pp.target;
     o.delay_ms = pp.delay_ms;
@@ -51,6 +56,10 @@ WeightRecorder::WeightRecorder(const Config& config, const LocalNetwork& network
         p.stats_every = std::max<Step>(1, steps_of(w.stats_interval, dt_));
         o.bins = static_cast<std::uint32_t>(w.bins);
       }
+    if (!p.snapshots) {
+      projections_.push_back(std::move(p));
+      continue;
+    }
     std::vector<std::pair<std::uint64_t, Synapse>> mine;
     for (std::size_t t = 0; t < network.thread_plastic.size(); ++t) {
       const ThreadPlasticSynapses& ts = network.thread_plastic[t];
@@ -99,6 +108,7 @@ void WeightRecorder::at_boundary(Step end, bool last, const std::vector<ThreadPl
 
 void WeightRecorder::snapshot(Projection& p, Step end,
                               const std::vector<ThreadPlasticity>& threads) const {
+  if (!p.snapshots) return;
   if (!p.out.snapshot_times.empty() &&
       p.out.snapshot_times.back() == static_cast<double>(end) * dt_)
     return;
@@ -117,8 +127,8 @@ void WeightRecorder::statistics(Projection& p, Step end,
   std::vector<std::uint64_t> sums(3 + o.bins, 0);
   double low = std::numeric_limits<double>::infinity();
   double high = -low;
-  for (const Synapse& s : p.mine) {
-    const double w = threads[s.thread].weight(s.index);
+  // Integer sums and extremes do not depend on the order: any walk over the synapses will do.
+  const auto add = [&](double w) {
     low = std::min(low, w);
     high = std::max(high, w);
     const double unit = std::clamp((w - o.w_min) / range, 0.0, 1.0);
@@ -129,11 +139,20 @@ void WeightRecorder::statistics(Projection& p, Step end,
     sums[2] += q2 & ((std::uint64_t{1} << 31) - 1);
     const auto bin = std::min<std::uint64_t>(o.bins - 1, static_cast<std::uint64_t>(unit * o.bins));
     ++sums[3 + bin];
+  };
+  if (p.snapshots) {
+    for (const Synapse& s : p.mine) add(threads[s.thread].weight(s.index));
+  } else {
+    for (std::size_t t = 0; t < threads.size(); ++t) {
+      const std::vector<std::uint32_t>& rule = network_.thread_plastic[t].rule;
+      for (std::size_t i = 0; i < rule.size(); ++i)
+        if (rule[i] == p.rule) add(threads[t].weight(i));
+    }
   }
   sums = comm.sum_each(std::move(sums));
   high = comm.max(high);
   low = -comm.max(-low);
-  const auto n = static_cast<u128>(o.n_columns);
+  const auto n = static_cast<u128>(p.n_synapses);
   o.stats_times.push_back(static_cast<double>(end) * dt_);
   o.min.push_back(low);
   o.max.push_back(high);

@@ -41,9 +41,12 @@ class WeightRecorder {
   };
   struct Projection {
     WeightRecording out;
-    std::vector<Synapse> mine;  // in my_columns order
-    Step snapshot_every = 0;    // [steps], 0: start and end only
-    Step stats_every = 1;       // [steps]
+    std::vector<Synapse> mine;  // in my_columns order (snapshots only)
+    std::uint32_t rule = 0;     // index into LocalNetwork::plastic
+    std::uint64_t n_synapses = 0;
+    bool snapshots = true;    // per-synapse snapshots; else statistics only
+    Step snapshot_every = 0;  // [steps], 0: start and end only
+    Step stats_every = 1;     // [steps]
     Step next_snapshot = 0;
     Step next_stats = 0;
     Step last_snapshot = -1;  // [step] of the newest row, so a boundary is never recorded twice
@@ -55,6 +58,7 @@ class WeightRecorder {
                   Communicator& comm) const;
 
   double dt_;
+  const LocalNetwork& network_;
   std::vector<Projection> projections_;
 };
 
