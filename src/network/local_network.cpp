@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <span>
 #include <stdexcept>
 #include <string>
 
@@ -277,15 +278,22 @@ void number_columns(std::vector<PlasticCandidate>& list, const PopulationLayout&
 }
 
 // `list`: one thread's plastic synapses sorted by (source, sequence).
-void build_plastic(const std::vector<PlasticCandidate>& list, const SourceIndex& sources,
+void build_plastic(std::span<const PlasticCandidate> list, const SourceIndex& sources,
                    ThreadPlasticSynapses& ps) {
   ps.row_begin.assign(static_cast<std::size_t>(sources.rows()) + 1, 0);
   for (const auto& s : list) ++ps.row_begin[sources.row(s.source) + 1];
   for (std::size_t r = 0; r < sources.rows(); ++r) ps.row_begin[r + 1] += ps.row_begin[r];
+  ps.post_gid.reserve(list.size());
   for (const auto& s : list) ps.post_gid.push_back(s.target);
   std::sort(ps.post_gid.begin(), ps.post_gid.end());
   ps.post_gid.erase(std::unique(ps.post_gid.begin(), ps.post_gid.end()), ps.post_gid.end());
+  ps.post_gid.shrink_to_fit();
   ps.incoming.assign(ps.post_gid.size(), 0);
+  ps.target.reserve(list.size());
+  ps.delay.reserve(list.size());
+  ps.weight.reserve(list.size());
+  ps.column.reserve(list.size());
+  ps.post.reserve(list.size());
   for (const auto& s : list) {
     const auto post = static_cast<std::uint32_t>(
         std::lower_bound(ps.post_gid.begin(), ps.post_gid.end(), s.target) - ps.post_gid.begin());
@@ -557,6 +565,10 @@ LocalNetwork build_local_network(const Config& config, Communicator& comm, int n
   // 5. Fill: weights and delays drawn from each synapse's identity, in generation order.
   std::uint32_t longest = 1;  // [steps] the longest delay drawn here
   std::vector<std::vector<PlasticCandidate>> plastic(net.plastic.size());
+  // Exact sizes: a growing vector would hold up to twice its size, and three times while it moves.
+  for (std::size_t j = 0; j < plans.size(); ++j)
+    if (plans[j].rule >= 0)
+      plastic[static_cast<std::size_t>(plans[j].rule)].reserve(per_projection[j]);
   {
     std::vector<std::vector<std::uint32_t>> cursor = row_start;
     std::uint64_t sequence = 0;
@@ -596,27 +608,38 @@ LocalNetwork build_local_network(const Config& config, Communicator& comm, int n
   // 6. Plastic synapses: canonical columns, then per-thread tables in row order.
   net.thread_plastic.resize(threads);
   {
-    std::vector<std::vector<PlasticCandidate>> per_thread(threads);
+    // All candidates in one list, sorted in place by (thread, source, generation order): no
+    // per-thread copies, so the peak is one candidate (48 B) per plastic synapse plus the tables.
+    std::vector<PlasticCandidate> all;
     for (std::size_t r = 0; r < plastic.size(); ++r) {
       const ProjectionPlan* plan = nullptr;
       for (const ProjectionPlan& p : plans)
         if (p.rule == static_cast<std::int32_t>(r)) plan = &p;
       number_columns(plastic[r], net.populations[plan->target], net.populations[plan->source], dt,
                      net.plastic[r], comm);
-      for (const PlasticCandidate& s : plastic[r]) {
-        per_thread[s.thread].push_back(s);
-        per_thread[s.thread].back().key_lo = static_cast<std::uint32_t>(r);  // now: the rule
+      for (PlasticCandidate& s : plastic[r]) s.key_lo = static_cast<std::uint32_t>(r);  // the rule
+      if (all.empty()) {
+        all = std::move(plastic[r]);
+      } else {
+        all.insert(all.end(), plastic[r].begin(), plastic[r].end());
       }
       std::vector<PlasticCandidate>().swap(plastic[r]);
     }
+    std::sort(all.begin(), all.end(), [](const PlasticCandidate& a, const PlasticCandidate& b) {
+      if (a.thread != b.thread) return a.thread < b.thread;
+      return a.source != b.source ? a.source < b.source : a.sequence < b.sequence;
+    });
+    std::size_t at = 0;
     for (std::size_t t = 0; t < threads; ++t) {
-      auto& list = per_thread[t];
-      if (list.empty()) continue;
-      std::sort(list.begin(), list.end(), [](const PlasticCandidate& a, const PlasticCandidate& b) {
-        return a.source != b.source ? a.source < b.source : a.sequence < b.sequence;
-      });
+      std::size_t end = at;
+      while (end < all.size() && all[end].thread == t) ++end;
+      if (end == at) continue;
+      const std::span<const PlasticCandidate> list(all.data() + at, end - at);
       build_plastic(list, net.sources, net.thread_plastic[t]);
-      for (const PlasticCandidate& s : list) net.thread_plastic[t].rule.push_back(s.key_lo);
+      auto& rule = net.thread_plastic[t].rule;
+      rule.reserve(list.size());
+      for (const PlasticCandidate& s : list) rule.push_back(s.key_lo);
+      at = end;
     }
   }
 
