@@ -60,8 +60,7 @@ struct Resumable {
 // that ends, however it ends short of a kill, renames it over FILE), a run stopped by a signal
 // or a blow-up left FILE with complete = 0.
 std::pair<std::string, std::string> append_target(const std::string& original,
-                                                  const std::string& checkpoint_hash,
-                                                  double t_ms) {
+                                                  const std::string& checkpoint_hash, double t_ms) {
   struct stat status {};
   const std::string partial = partial_path(original);
   const std::string path = ::stat(partial.c_str(), &status) == 0 ? partial : original;
@@ -81,8 +80,9 @@ std::pair<std::string, std::string> append_target(const std::string& original,
     return {path, "written by Myelin " + header.version + ", this is Myelin " + version_string};
   if (config_hash(header.config_text, split_lines(header.overrides), header.version) !=
       checkpoint_hash)
-    return {path, "written for another config (its /meta config and overrides are not the "
-                  "checkpoint's)"};
+    return {path,
+            "written for another config (its /meta config and overrides are not the "
+            "checkpoint's)"};
   if (header.t_start > t_ms)
     return {path, "starts at t = " + format_ms(header.t_start) + " ms, after the checkpoint's " +
                       format_ms(t_ms) + " ms"};
@@ -128,7 +128,8 @@ Resumable open_checkpoint(const ResumeOptions& options, CheckpointReader& in, Co
     if (options.output_given)
       throw input_error("-o", options.output,
                         "cannot be combined with --append (which continues the checkpoint's "
-                        "result file, " + original + ")");
+                        "result file, " +
+                            original + ")");
     r.config.output.file = original;
     const std::string hash = in.string_attribute("config_hash");  // collective
     auto [path, problem] = comm.rank() == 0 ? append_target(original, hash, r.t_ms)
@@ -194,13 +195,13 @@ ExitCode resume_command(const ResumeOptions& options, Communicator& comm) {
                    seconds);
   };
   if (comm.rank() == 0 && !options.quiet)
-    std::fprintf(stderr, "myelin: resuming %s at t = %g ms on %d rank(s) x %d thread(s) -> %s%s\n",
-                 options.checkpoint.c_str(), resumable.t_ms, comm.size(), threads,
-                 config.output.file.c_str(),
-                 resumable.append_from.empty()
-                     ? ""
-                     : (" (appending to " + resumable.append_from + ", cut back to that time)")
-                           .c_str());
+    std::fprintf(
+        stderr, "myelin: resuming %s at t = %g ms on %d rank(s) x %d thread(s) -> %s%s\n",
+        options.checkpoint.c_str(), resumable.t_ms, comm.size(), threads,
+        config.output.file.c_str(),
+        resumable.append_from.empty()
+            ? ""
+            : (" (appending to " + resumable.append_from + ", cut back to that time)").c_str());
 
   const LaunchEnvironment launch = launch_environment();
   ProgressLine progress(comm.rank() == 0 && !options.quiet, config.progress_interval);
