@@ -72,7 +72,8 @@ std::pair<std::string, std::string> append_target(const std::string& original,
   if (!header.problem.empty()) return {path, header.problem};
   // A complete file takes an append only as an extension: it ends where the checkpoint is (a
   // run to its t_stop, continued with a later --t-stop). Anything else would redo what it holds.
-  if (header.complete && header.t_stop != t_ms)
+  // (t_ms is a step count times dt, t_stop as configured: equal within half a step.)
+  if (header.complete && !(std::abs(header.t_stop - t_ms) <= 0.5 * header.dt))
     return {path, "already complete (to t = " + format_ms(header.t_stop) +
                       " ms): nothing to append from the checkpoint's " + format_ms(t_ms) +
                       " ms (resume without --append writes the continuation to a new file)"};

@@ -53,6 +53,7 @@ struct ResultFileHeader {
   std::string version;
   double t_start = 0.0;
   double t_stop = 0.0;
+  double dt = 0.0;
 };
 ResultFileHeader read_result_header(const std::string& path);
 

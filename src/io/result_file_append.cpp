@@ -172,6 +172,7 @@ ResultFileHeader read_result_header(const std::string& path) {
     header.complete = read_number<int>(meta, "complete", H5T_NATIVE_INT).value_or(0) == 1;
     header.t_start = read_number<double>(meta, "t_start", H5T_NATIVE_DOUBLE).value_or(0.0);
     header.t_stop = read_number<double>(meta, "t_stop", H5T_NATIVE_DOUBLE).value_or(0.0);
+    header.dt = read_number<double>(meta, "dt", H5T_NATIVE_DOUBLE).value_or(0.0);
   } catch (const std::runtime_error& e) {
     header.problem = std::string("cannot read (") + e.what() + ")";
   }

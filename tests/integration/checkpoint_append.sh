@@ -39,6 +39,8 @@ assert m["t_start"] == 0 and m["t_stop"] == 200 and int(m["appends"]) == 1, dict
 assert m["appended_at"] == "100" and m["appended_from"].endswith(".h5"), dict(m)
 assert "stop_reason" not in m
 PY
+  "$MYELIN" info "$out" | grep -q "continued    1 time(s) by resume --append, at t = 100 ms" ||
+    fail "$a -> $b: myelin info does not show the continuation"
   echo "ok: 0-100 ms on $a, --append 100-200 ms on $b: the one file equals the uninterrupted run"
 done
 
