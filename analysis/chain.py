@@ -10,6 +10,11 @@ its last checkpoint (which its continuation simulates again) is read once:
 * weight rows (snapshots, statistics: the state at a time) of file k with t < t_start of file
   k+1; file k+1 records the rows due at its start itself.
 
+A run continued with ``myelin resume CKPT --append`` needs no chain: the original file is cut
+back to the checkpoint's time by the same rules and continued, so it is one file equal to the
+uninterrupted run's (``/meta`` ``appends``, ``appended_at`` say it was continued). A chain of
+one such file is that file.
+
 Usage::
 
     chain = RunChain(["out.h5", "out.from500ms.h5"])

@@ -54,6 +54,9 @@ int parse_and_run(int argc, char** argv, myelin::Communicator& comm) {
                          "write a checkpoint every T ms of simulated time");
   resume_cmd->add_option("--checkpoint", resume.checkpoints.path,
                          "where to write checkpoints (default: over CHECKPOINT)");
+  resume_cmd->add_flag("--append", resume.append,
+                       "continue the checkpoint's result file (cut back to the checkpoint's "
+                       "time) instead of writing a new one");
   resume_cmd->add_flag("-q,--quiet", resume.quiet, "no progress line and no summary");
   resume_cmd->add_option("--summary-json", resume.summary_json,
                          "also write the summary as JSON to this file");

@@ -31,6 +31,7 @@ struct ResumeOptions {
   bool quiet = false;
   CheckpointOptions checkpoints;  // default: on stop and at the end, over CHECKPOINT
   std::string summary_json;       // --summary-json FILE
+  bool append = false;            // --append: continue the checkpoint's result file (not -o)
 };
 
 struct SweepOptions {

@@ -4,6 +4,8 @@
 // state is loaded: the file stays a fraction of the network's size, and nothing about the old
 // decomposition survives into the new run.
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -12,6 +14,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <utility>
 
 #include "app/agreement.hpp"
 #include "app/checkpoint_options.hpp"
@@ -25,6 +28,8 @@
 #include "config/config_hash.hpp"
 #include "config/config_parser.hpp"
 #include "io/checkpoint_file.hpp"
+#include "io/output_commit.hpp"
+#include "io/result_file.hpp"
 #include "myelin/version.hpp"
 
 namespace myelin {
@@ -47,7 +52,43 @@ std::string format_ms(double t) {
 struct Resumable {
   Config config;
   double t_ms = 0.0;
+  std::string append_from;  // --append: the existing result file to continue
 };
+
+// --append (rank 0): which file continues the run the checkpoint belongs to, and why it cannot
+// ("" when it can). A run killed before its end left `FILE.partial` (the newest data: a run
+// that ends, however it ends short of a kill, renames it over FILE), a run stopped by a signal
+// or a blow-up left FILE with complete = 0.
+std::pair<std::string, std::string> append_target(const std::string& original,
+                                                  const std::string& checkpoint_hash, double t_ms) {
+  struct stat status {};
+  const std::string partial = partial_path(original);
+  const std::string path = ::stat(partial.c_str(), &status) == 0 ? partial : original;
+  if (::stat(path.c_str(), &status) != 0)
+    return {original, "the checkpoint's result file is missing (neither it nor " + partial +
+                          " exists): there is nothing to append to (resume without --append "
+                          "writes a new file)"};
+  const ResultFileHeader header = read_result_header(path);
+  if (!header.problem.empty()) return {path, header.problem};
+  // A complete file takes an append only as an extension: it ends where the checkpoint is (a
+  // run to its t_stop, continued with a later --t-stop). Anything else would redo what it holds.
+  // (t_ms is a step count times dt, t_stop as configured: equal within half a step.)
+  if (header.complete && !(std::abs(header.t_stop - t_ms) <= 0.5 * header.dt))
+    return {path, "already complete (to t = " + format_ms(header.t_stop) +
+                      " ms): nothing to append from the checkpoint's " + format_ms(t_ms) +
+                      " ms (resume without --append writes the continuation to a new file)"};
+  if (header.version != version_string)
+    return {path, "written by Myelin " + header.version + ", this is Myelin " + version_string};
+  if (config_hash(header.config_text, split_lines(header.overrides), header.version) !=
+      checkpoint_hash)
+    return {path,
+            "written for another config (its /meta config and overrides are not the "
+            "checkpoint's)"};
+  if (header.t_start > t_ms)
+    return {path, "starts at t = " + format_ms(header.t_start) + " ms, after the checkpoint's " +
+                      format_ms(t_ms) + " ms"};
+  return {path, ""};
+}
 
 // Reads and checks what the checkpoint says about itself, and makes the config to continue
 // with. InputError (key "checkpoint" or the flag) on every rank when it does not fit.
@@ -83,7 +124,22 @@ Resumable open_checkpoint(const ResumeOptions& options, CheckpointReader& in, Co
                  " ms (extend it with --t-stop)");
   if (options.output_given && options.output.empty())
     throw input_error("-o", "\"\"", "must not be empty (the result file)");
-  if (options.output_given) {
+  if (options.append) {
+    const std::string original = in.string_attribute("result_file");
+    if (options.output_given)
+      throw input_error("-o", options.output,
+                        "cannot be combined with --append (which continues the checkpoint's "
+                        "result file, " +
+                            original + ")");
+    r.config.output.file = original;
+    const std::string hash = in.string_attribute("config_hash");  // collective
+    auto [path, problem] = comm.rank() == 0 ? append_target(original, hash, r.t_ms)
+                                            : std::pair<std::string, std::string>{};
+    path = comm.broadcast(path, 0);
+    problem = comm.broadcast(problem, 0);
+    if (!problem.empty()) throw input_error("--append", path, problem);
+    r.append_from = path;
+  } else if (options.output_given) {
     r.config.output.file = options.output;
   } else {
     const std::string original = in.string_attribute("result_file");
@@ -127,6 +183,8 @@ ExitCode resume_command(const ResumeOptions& options, Communicator& comm) {
   run.threads = options.threads;
   const int threads = resolve_threads(run, config);
   setup.resumed_from = options.checkpoint;
+  setup.append_from = resumable.append_from;
+  setup.append_at_ms = resumable.t_ms;
   setup.restore = [&](Simulation& sim) {
     const auto start = std::chrono::steady_clock::now();
     sim.restore(*reader);
@@ -138,9 +196,13 @@ ExitCode resume_command(const ResumeOptions& options, Communicator& comm) {
                    seconds);
   };
   if (comm.rank() == 0 && !options.quiet)
-    std::fprintf(stderr, "myelin: resuming %s at t = %g ms on %d rank(s) x %d thread(s) -> %s\n",
-                 options.checkpoint.c_str(), resumable.t_ms, comm.size(), threads,
-                 config.output.file.c_str());
+    std::fprintf(
+        stderr, "myelin: resuming %s at t = %g ms on %d rank(s) x %d thread(s) -> %s%s\n",
+        options.checkpoint.c_str(), resumable.t_ms, comm.size(), threads,
+        config.output.file.c_str(),
+        resumable.append_from.empty()
+            ? ""
+            : (" (appending to " + resumable.append_from + ", cut back to that time)").c_str());
 
   const LaunchEnvironment launch = launch_environment();
   ProgressLine progress(comm.rank() == 0 && !options.quiet, config.progress_interval);

@@ -1,5 +1,8 @@
 #include "app/simulate_run.hpp"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <new>
 
@@ -88,8 +91,26 @@ RunOutcome simulate_to_file(const Config& config, Communicator& comm, int thread
   sim->set_checkpoints(std::move(plan));
 
   std::unique_ptr<ResultFile> file;
+  if (!checkpoints.append_from.empty() && checkpoints.append_from != partial) {
+    // Under the lock, so no other run writes either name: the file being continued is the
+    // partial file from here on, and a crash leaves it there for the next `resume --append`.
+    std::string error;
+    if (comm.rank() == 0 && std::rename(checkpoints.append_from.c_str(), partial.c_str()) != 0)
+      error = "cannot rename " + checkpoints.append_from + " to " + partial + ": " +
+              std::strerror(errno);
+    error = comm.broadcast(error, 0);
+    if (!error.empty()) {
+      outcome.code = ExitCode::io_error;
+      outcome.error = error;
+      return outcome;
+    }
+  }
   if (auto error = agreed_error(comm, [&] {
-        in_phase("creating the output file", [&] { file = create_result_file(partial, comm); });
+        in_phase("creating the output file", [&] {
+          file = checkpoints.append_from.empty()
+                     ? create_result_file(partial, comm)
+                     : open_result_file_for_append(partial, comm, checkpoints.append_at_ms);
+        });
       })) {
     outcome.code = ExitCode::bad_input;
     outcome.error = *error;
@@ -126,6 +147,9 @@ RunOutcome simulate_to_file(const Config& config, Communicator& comm, int thread
     outcome.error = e.what();
   } catch (const StopRequested& e) {
     outcome.code = ExitCode::stopped;
+    outcome.error = e.what();
+  } catch (const InputError& e) {  // an appended file without the run's layout
+    outcome.code = ExitCode::bad_input;
     outcome.error = e.what();
   } catch (const IoError& e) {
     // The partial file stays where it is, with what the last good flush wrote; an older result

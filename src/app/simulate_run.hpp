@@ -29,6 +29,11 @@ struct CheckpointSetup {
   // Collective, after the network is built: restores the state (throws InputError to refuse).
   std::function<void(Simulation&)> restore;
   std::string resumed_from;  // the checkpoint's path
+  // `resume --append`: the existing result file to continue ("" writes a new file). Rank 0
+  // renames it to the output's `.partial` (unless it is that file already) once the state is
+  // restored; it is then cut back to `append_at_ms` and committed like a new file at the end.
+  std::string append_from;
+  double append_at_ms = 0.0;
 };
 
 RunOutcome simulate_to_file(const Config& config, Communicator& comm, int threads,

@@ -111,6 +111,12 @@ void describe_run(hid_t meta, std::ostream& out) {
     std::replace(shown.begin(), shown.end(), '\n', ' ');
     out << "  overrides    " << shown << "\n";
   }
+  if (const auto appends = read_number<std::uint64_t>(meta, "appends", H5T_NATIVE_UINT64)) {
+    std::string at = read_string(meta, "appended_at");
+    std::replace(at.begin(), at.end(), '\n', ',');
+    out << "  continued    " << *appends << " time(s) by resume --append, at t = " << at
+        << " ms (ranks, threads and phase times: the last segment's)\n";
+  }
   if (const auto synapses = read_number<std::uint64_t>(meta, "total_synapses", H5T_NATIVE_UINT64))
     out << "  network      " << *synapses << " synapses, edge cut "
         << read_number<std::uint64_t>(meta, "edge_cut", H5T_NATIVE_UINT64).value_or(0) << "\n";

@@ -95,6 +95,13 @@ H5Handle create_group(hid_t parent, const std::string& name) {
                   "H5Gcreate2", child_name(parent, name));
 }
 
+void remove_if_present(hid_t parent, const std::string& name) {
+  const htri_t exists = H5Lexists(parent, name.c_str(), H5P_DEFAULT);
+  if (exists < 0) throw h5_error("H5Lexists", child_name(parent, name));
+  if (exists > 0)
+    h5_check(H5Ldelete(parent, name.c_str(), H5P_DEFAULT), "H5Ldelete", child_name(parent, name));
+}
+
 H5Handle open_group(hid_t parent, const std::string& name) {
   return H5Handle(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose, "H5Gopen2",
                   child_name(parent, name));

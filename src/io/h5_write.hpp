@@ -36,6 +36,8 @@ inline hid_t native_type<double>() {
 
 H5Handle create_group(hid_t parent, const std::string& name);
 H5Handle open_group(hid_t parent, const std::string& name);
+// Unlinks `parent`/`name` when it exists (a dataset about to be written anew).
+void remove_if_present(hid_t parent, const std::string& name);
 
 // Scalar attributes, created or overwritten in place; every rank passes the same value.
 void write_attribute(hid_t object, const std::string& name, int value);

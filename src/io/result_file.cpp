@@ -85,6 +85,10 @@ ResultFile::~ResultFile() = default;
 
 void ResultFile::write_run_info(const RunInfo& info) {
   impl_->require_open("write_run_info");
+  if (impl_->appending) {
+    append_run_info(info);
+    return;
+  }
   const hid_t meta = impl_->meta;
   write_attribute(meta, "config", info.config_text);
   write_attribute(meta, "overrides", join(info.overrides, "\n"));
@@ -108,7 +112,8 @@ void ResultFile::write_network(const std::vector<ProjectionSummary>& projections
   Impl& f = *impl_;
   f.require_open("write_network");
   const H5Handle group = open_group(f.file, "projections");
-  for (const ProjectionSummary& p : projections) {
+  // Appending: the projections are the file's already (the same network); the split is new.
+  for (const ProjectionSummary& p : f.appending ? std::vector<ProjectionSummary>{} : projections) {
     const H5Handle g = create_group(group, p.name);
     write_attribute(g, "n_synapses", p.n_synapses);
     if (p.clustering) {
@@ -120,6 +125,8 @@ void ResultFile::write_network(const std::vector<ProjectionSummary>& projections
       write_attribute(g, "path_length_sources", p.path_length_sources);
     }
   }
+  remove_if_present(f.meta, "neurons_per_rank");
+  remove_if_present(f.meta, "synapses_per_rank");
   write_replicated<std::uint64_t>(f.meta, "neurons_per_rank", partition.neurons_per_rank,
                                   {partition.neurons_per_rank.size()}, f.rank, f.transfer);
   write_replicated<std::uint64_t>(f.meta, "synapses_per_rank", partition.synapses_per_rank,
@@ -134,6 +141,10 @@ void ResultFile::create_spike_groups(const std::vector<std::string>& populations
   f.require_open("create_spike_groups");
   if (populations.size() != sizes.size())
     throw std::invalid_argument("ResultFile::create_spike_groups: one size per population");
+  if (f.appending) {
+    f.open_spike_groups(populations, sizes);
+    return;
+  }
   const H5Handle spikes = open_group(f.file, "spikes");
   for (std::size_t p = 0; p < populations.size(); ++p) {
     const H5Handle g = create_group(spikes, populations[p]);
@@ -191,6 +202,7 @@ std::size_t ResultFile::create_traces(const std::string& population,
   const bool ok = strictly_ascending_below(my_columns, node_ids.size());
   const std::vector<std::uint64_t> global = f.comm->sum_each({my_columns.size(), ok ? 0U : 1U});
   agree_arguments(*f.comm, global[1] == 0 && global[0] == node_ids.size(), "create_traces");
+  if (f.appending) return f.open_traces(population, variables, node_ids, interval_ms, my_columns);
 
   const H5Handle traces = open_group(f.file, "traces");
   const H5Handle g = create_group(traces, population);
@@ -241,6 +253,10 @@ void ResultFile::append_traces(std::size_t handle, std::span<const double> times
 void ResultFile::write_run_stats(const RunStats& stats) {
   Impl& f = *impl_;
   f.require_open("write_run_stats");
+  // Appending: this segment's statistics replace those of an earlier one.
+  for (const char* name : {"phase_times", "peak_rss_mb", "exchange_wait_s", "exchange_transfer_s",
+                           "bytes_sent", "exchange_hidden_s"})
+    remove_if_present(f.meta, name);
   std::vector<double> flat;
   for (const auto& row : stats.phase_times) {
     if (row.size() != stats.phase_names.size())

@@ -37,12 +37,42 @@ struct RunInfo {
   std::string resumed_from;  // the checkpoint this run continues ("" for a run from 0)
 };
 
+// `myelin resume --append`: an existing result file to continue, cut back to `t_ms` (the
+// checkpoint's time) when it is opened.
+struct AppendAt {
+  double t_ms = 0.0;
+};
+
+// What an existing result file says about itself (read serially by one process, before an
+// append opens it collectively).
+struct ResultFileHeader {
+  std::string problem;  // why it is not a Myelin result file that can be read ("" when it is)
+  bool complete = false;
+  std::string config_text;
+  std::string overrides;  // newline-separated, as /meta overrides
+  std::string version;
+  double t_start = 0.0;
+  double t_stop = 0.0;
+  double dt = 0.0;
+};
+ResultFileHeader read_result_header(const std::string& path);
+
 class ResultFile final : public ResultSink {
  public:
   // Creates (truncates) `path`. Writes /meta attribute complete = 0 at once. A path that cannot
   // be created throws InputError `output.file = <path>: cannot create (<reason>)` on every rank.
   // `comm` must outlive the file.
   ResultFile(const std::string& path, Communicator& comm);
+  // Opens the existing result file `path` for read-write (collective, MPI-IO) to continue it:
+  // every row dataset is cut back to `at.t_ms` (spikes and trace samples with t > t_ms and
+  // weight rows with t >= t_ms go: the rows an uninterrupted run writes after that time, which
+  // the continuation writes again), /meta complete = 0 and stop_reason is removed. Then the
+  // create_* calls open the existing datasets, check that they match, and continue at their row
+  // counts; write_run_info keeps the original run's information and records the continuation
+  // (/meta appends, appended_at, appended_from); write_network and write_run_stats replace the
+  // per-split information with this segment's. InputError `--append = <path>: <reason>` on
+  // every rank when the file does not open or does not have the layout the run writes.
+  ResultFile(const std::string& path, Communicator& comm, AppendAt at);
   // Collective: closes whatever is open without marking the file complete; never throws.
   ~ResultFile() override;
   ResultFile(const ResultFile&) = delete;
@@ -96,6 +126,8 @@ class ResultFile final : public ResultSink {
   void mark_complete() override;
 
  private:
+  void open_and_cut(double t_ms);
+  void append_run_info(const RunInfo& info);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -50,6 +50,7 @@ struct ResultFile::Impl {
   MPI_Comm native = MPI_COMM_NULL;  // for H5Pset_fapl_mpio only
   int rank = 0;
   std::string path;
+  bool appending = false;  // opened by the AppendAt constructor: create_* open what exists
   // Members are destroyed bottom-up: datasets and groups close before the file, which the MPI-IO
   // driver requires.
   H5Handle file;
@@ -81,6 +82,16 @@ struct ResultFile::Impl {
   // Collective: when a write failed on any rank, every rank throws IoError with the lowest
   // failing rank's message, `cannot write <path>: <OS reason>`.
   void agree_on_writes();
+
+  // InputError `--append = <path>: <reason>` (the file does not have the run's layout).
+  [[noreturn]] void refuse_append(const std::string& reason) const;
+  // Append mode's create_*: open the existing datasets, check them, continue at their rows.
+  void open_spike_groups(const std::vector<std::string>& populations,
+                         const std::vector<std::uint64_t>& sizes);
+  std::size_t open_traces(const std::string& population, const std::vector<std::string>& variables,
+                          const std::vector<std::uint64_t>& node_ids, double interval_ms,
+                          const std::vector<std::uint32_t>& columns);
+  std::size_t open_weights(const WeightRecording& header);
 
   void require_open(const char* call) const {
     if (!file.valid())

@@ -17,6 +17,7 @@ std::size_t ResultFile::create_weights(const WeightRecording& w) {
                   strictly_ascending_below(w.my_columns, n) && w.bins > 0;
   const std::vector<std::uint64_t> global = f.comm->sum_each({w.my_columns.size(), ok ? 0U : 1U});
   agree_arguments(*f.comm, global[1] == 0 && global[0] == n, "create_weights");
+  if (f.appending) return f.open_weights(w);
 
   H5Handle all(H5Lexists(f.file, "weights", H5P_DEFAULT) > 0 ? open_group(f.file, "weights")
                                                              : create_group(f.file, "weights"));
