@@ -23,6 +23,7 @@ CORE=(build-essential cmake ninja-build pkg-config git clang-format
   libboost-graph-dev
   googletest libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev librandom123-dev libfmt-dev
+  libhwy-dev libbenchmark-dev  # portable SIMD kernels; kernel micro-benchmarks
   python3 python3-numpy python3-h5py python3-matplotlib python3-pytest)
 PEERS=(python3-brian python3-networkx python3-scipy time)
 SLURM=(munge slurmctld slurmd slurm-client)
