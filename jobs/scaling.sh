@@ -57,6 +57,9 @@ Usage: jobs/weak_scaling.sh [options] [-- extra `myelin run` args]
   -t, --threads N          OpenMP threads per rank              [2]
   -n, --neurons-per-rank N neurons per rank                     [10000]
   -p, --population NAME    population to resize                 [exc]
+      --per-rank "P=N,..." several populations at once: N neurons of each P per rank
+                           (replaces -n/-p); NEST's hpc_benchmark at scale 1 per rank:
+                           -c examples/hpc_benchmark.toml --per-rank E=9000,I=2250
 EOF
   fi
   cat <<'EOF'
@@ -95,6 +98,7 @@ THREADS=2
 NEURONS=""
 PER_RANK=10000
 POP=exc
+PER_RANK_POPS=""
 TSTOP=""
 OUT=""
 TIME=00:30:00
@@ -143,6 +147,12 @@ while (($#)); do
     -p | --population)
       need_val "$1" $#
       POP=$2
+      shift 2
+      ;;
+    --per-rank)
+      [[ $KIND == weak ]] || bad "$1 is for weak scaling"
+      need_val "$1" $#
+      PER_RANK_POPS=$2
       shift 2
       ;;
     -T | --t-stop)
@@ -209,6 +219,26 @@ is_uint "$REPEATS" || bad "--repeats '$REPEATS' is not a positive integer"
 [[ -z $NEURONS ]] || is_uint "$NEURONS" || bad "--neurons '$NEURONS' is not a positive integer"
 is_uint "$PER_RANK" || bad "--neurons-per-rank '$PER_RANK' is not a positive integer"
 [[ $POP =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || bad "--population '$POP' is not a population name"
+# The populations a weak series grows and their sizes per rank (-n/-p: one population).
+SCALED_POPS=("$POP")
+declare -A SIZE_OF=([$POP]=$PER_RANK)
+if [[ -n $PER_RANK_POPS ]]; then
+  SCALED_POPS=()
+  SIZE_OF=()
+  PER_RANK=0
+  IFS=, read -r -a entries <<<"$PER_RANK_POPS"
+  for e in "${entries[@]}"; do
+    [[ $e =~ ^([A-Za-z_][A-Za-z0-9_]*)=([1-9][0-9]*)$ ]] ||
+      bad "--per-rank entry '$e' is not POPULATION=N (N a positive integer)"
+    SCALED_POPS+=("${BASH_REMATCH[1]}")
+    SIZE_OF[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+    PER_RANK=$((PER_RANK + BASH_REMATCH[2]))
+  done
+  POP=$(
+    IFS=+
+    echo "${SCALED_POPS[*]}"
+  )
+fi
 [[ -z $TSTOP || $TSTOP =~ ^[0-9]+([.][0-9]*)?$ ]] || bad "--t-stop '$TSTOP' is not a number of ms"
 [[ $TIME =~ ^([0-9]+-)?[0-9]+(:[0-9]+){0,2}$ ]] || bad "--time '$TIME' is not a SLURM time (e.g. 00:30:00)"
 SB_EXTRA=()
@@ -258,7 +288,14 @@ done
 
 args_for() { # name -> RUN_ARGS (extra myelin args of that run)
   RUN_ARGS=(--quiet)
-  [[ -n ${N_OF[$1]} ]] && RUN_ARGS+=(--set "population.$POP.size=${N_OF[$1]}")
+  if [[ $KIND == weak ]]; then
+    local p
+    for p in "${SCALED_POPS[@]}"; do
+      RUN_ARGS+=(--set "population.$p.size=$((SIZE_OF[$p] * R_OF[$1]))")
+    done
+  elif [[ -n ${N_OF[$1]} ]]; then
+    RUN_ARGS+=(--set "population.$POP.size=${N_OF[$1]}")
+  fi
   [[ -n $TSTOP ]] && RUN_ARGS+=(--set "simulation.t_stop=$TSTOP")
   RUN_ARGS+=("${EXTRA[@]}")
 }

@@ -31,6 +31,7 @@
 #include "io/output_commit.hpp"
 #include "io/result_file.hpp"
 #include "myelin/version.hpp"
+#include "sim/state_store.hpp"
 
 namespace myelin {
 
@@ -99,8 +100,9 @@ Resumable open_checkpoint(const ResumeOptions& options, CheckpointReader& in, Co
   if (!in.has_attribute("format") || in.string_attribute("format") != "myelin-checkpoint")
     throw refuse("not a Myelin checkpoint");
   const std::uint64_t format = in.uint_attribute("format_version");
-  if (format != 1)
-    throw refuse("checkpoint format " + std::to_string(format) + ", this Myelin reads format 1");
+  if (format != checkpoint_format_version)
+    throw refuse("checkpoint format " + std::to_string(format) + ", this Myelin reads format " +
+                 std::to_string(checkpoint_format_version));
   const std::string version = in.string_attribute("myelin_version");
   if (version != version_string)
     throw refuse("made by Myelin " + version + ", this is Myelin " + version_string +

@@ -11,9 +11,11 @@ namespace myelin::memory_costs {
 // A static synapse in steady state: target channel (4 B) and weight (8 B); delays are stored
 // per run of equal delay (network/local_network.hpp ThreadSynapses).
 inline constexpr std::uint64_t static_synapse = 12;
-// A plastic synapse: target, delay, weight, rule, column, post index (32 B, ThreadPlasticSynapses)
-// and the STDP state (48 B, README "STDP: the cost of plasticity").
-inline constexpr std::uint64_t plastic_synapse = 32 + 48;
+// A plastic synapse: channel, delay and rule (8 B) and column (8 B) in ThreadPlasticSynapses,
+// and the STDP state: weight (8 B), presynaptic trace, last arrival, next postsynaptic spike
+// (24 B, plasticity/stdp_kernel.hpp). While the tables are built, a 24 B candidate per synapse
+// and the initial weights (8 B) coexist with the 16 B of the table: the peak is the same 48 B.
+inline constexpr std::uint64_t plastic_synapse = 16 + 32;
 // Per plastic synapse of this rank whose weights are snapshotted: its column, source, target and
 // delay for the weight recording (PlasticProjection; each rank holds only its own columns) and
 // its place in the recorder's walk (thread, index: 16 B). None with snapshots = false.

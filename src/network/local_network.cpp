@@ -216,26 +216,42 @@ SmallWorldMetrics measure_small_world(const LocalNetwork& net, const ProjectionP
   return small_world_metrics(graph, comm);
 }
 
+// A plastic synapse between generation and its thread's table: 24 bytes, the peak of the build
+// for plastic networks (one per plastic synapse). Weight and delay are not kept: they are drawn
+// again from the key when the table is filled, exactly as in generation.
 struct PlasticCandidate {
   Gid source;
-  Gid target;
-  std::uint32_t channel;
-  std::uint32_t thread;
+  std::uint32_t local;  // rank-local target neuron
   std::uint32_t key_lo, key_hi;
-  std::uint64_t sequence;  // generation order: the order inside a row
-  double weight;
-  std::uint32_t delay;
-  std::uint64_t column = 0;
+  std::uint64_t column : 56;  // canonical (target, source, key) number inside the projection
+  std::uint64_t rule : 8;     // index into LocalNetwork::plastic
 };
+static_assert(sizeof(PlasticCandidate) == 24);
+
+// A plastic synapse's weight and delay [steps], drawn from its identity as in generation.
+std::pair<double, std::uint32_t> plastic_draw(const ProjectionPlan& plan, std::uint64_t seed,
+                                              double dt, const PlasticCandidate& s) {
+  const ProjectionConfig& proj = *plan.config;
+  const double w = draw(proj.weight, seed, rng::Stream::synapse, plan.stream, s.key_lo, s.key_hi);
+  const double d =
+      draw(proj.delay, seed, rng::Stream::synapse, plan.stream ^ 0x5bd1e995u, s.key_lo, s.key_hi);
+  return {w, static_cast<std::uint32_t>(delay_steps(d, dt))};
+}
 
 // Canonical columns (target, source, key) of one plastic projection: a target's first column
 // is the number of the projection's synapses onto lower targets, summed over ranks chunk by
 // chunk of the target population, so no rank holds a count per neuron of the whole network.
-void number_columns(std::vector<PlasticCandidate>& list, const PopulationLayout& tgt,
-                    const PopulationLayout& src, double dt, PlasticProjection& pp,
-                    Communicator& comm) {
+void number_columns(std::vector<PlasticCandidate>& list, const LocalNetwork& net,
+                    const ProjectionPlan& plan, std::uint64_t seed, double dt,
+                    PlasticProjection& pp, Communicator& comm) {
+  const PopulationLayout& tgt = net.populations[plan.target];
+  const PopulationLayout& src = net.populations[plan.source];
+  const std::vector<Gid>& gids = net.local_gids[plan.target];
+  const std::uint32_t offset = net.population_offset[plan.target];
+  // Population-local index of the target (local indices ascend with gids).
+  const auto target = [&](const PlasticCandidate& s) { return gids[s.local - offset] - tgt.first; };
   std::sort(list.begin(), list.end(), [](const PlasticCandidate& a, const PlasticCandidate& b) {
-    if (a.target != b.target) return a.target < b.target;
+    if (a.local != b.local) return a.local < b.local;
     if (a.source != b.source) return a.source < b.source;
     if (a.key_lo != b.key_lo) return a.key_lo < b.key_lo;
     return a.key_hi < b.key_hi;
@@ -247,8 +263,8 @@ void number_columns(std::vector<PlasticCandidate>& list, const PopulationLayout&
     const std::uint64_t c1 = std::min<std::uint64_t>(tgt.size, c0 + column_chunk);
     counts.assign(c1 - c0, 0);
     std::size_t end = at;
-    while (end < list.size() && list[end].target - tgt.first < c1) {
-      ++counts[list[end].target - tgt.first - c0];
+    while (end < list.size() && target(list[end]) < c1) {
+      ++counts[target(list[end]) - c0];
       ++end;
     }
     counts = comm.sum_each(std::move(counts));
@@ -260,49 +276,66 @@ void number_columns(std::vector<PlasticCandidate>& list, const PopulationLayout&
       running += n;
     }
     for (std::size_t i = at; i < end; ++i) {
-      const std::uint64_t first = counts[list[i].target - tgt.first - c0];
-      const bool same_target = i > at && list[i - 1].target == list[i].target;
+      const std::uint64_t first = counts[target(list[i]) - c0];
+      const bool same_target = i > at && list[i - 1].local == list[i].local;
       list[i].column = same_target ? list[i - 1].column + 1 : first;
     }
     base = running;
     at = end;
   }
   pp.n_synapses = base;
+  if (base >= (std::uint64_t{1} << 56))
+    throw std::length_error("plastic projection " + pp.name + " has " + std::to_string(base) +
+                            " synapses; at most 2^56 are supported");
   if (!pp.per_synapse_header) return;
+  pp.columns.reserve(list.size());
+  pp.source.reserve(list.size());
+  pp.target.reserve(list.size());
+  pp.delay_ms.reserve(list.size());
   for (const PlasticCandidate& s : list) {
     pp.columns.push_back(s.column);
     pp.source.push_back(s.source - src.first);
-    pp.target.push_back(s.target - tgt.first);
-    pp.delay_ms.push_back(static_cast<double>(s.delay) * dt);
+    pp.target.push_back(target(s));
+    pp.delay_ms.push_back(static_cast<double>(plastic_draw(plan, seed, dt, s).second) * dt);
   }
 }
 
-// `list`: one thread's plastic synapses sorted by (source, sequence).
-void build_plastic(std::span<const PlasticCandidate> list, const SourceIndex& sources,
+// `list`: one thread's plastic synapses sorted by (source, rule, column); `plan_of[r]` the plan
+// of plastic projection r.
+void build_plastic(std::span<const PlasticCandidate> list, const LocalNetwork& net,
+                   const std::vector<const ProjectionPlan*>& plan_of, std::uint64_t seed, double dt,
                    ThreadPlasticSynapses& ps) {
+  const SourceIndex& sources = net.sources;
   ps.row_begin.assign(static_cast<std::size_t>(sources.rows()) + 1, 0);
   for (const auto& s : list) ++ps.row_begin[sources.row(s.source) + 1];
   for (std::size_t r = 0; r < sources.rows(); ++r) ps.row_begin[r + 1] += ps.row_begin[r];
-  ps.post_gid.reserve(list.size());
-  for (const auto& s : list) ps.post_gid.push_back(s.target);
-  std::sort(ps.post_gid.begin(), ps.post_gid.end());
-  ps.post_gid.erase(std::unique(ps.post_gid.begin(), ps.post_gid.end()), ps.post_gid.end());
-  ps.post_gid.shrink_to_fit();
+  // Targets: the gids of the local neurons any synapse reaches.
+  std::vector<bool> reached(net.n_local, false);
+  for (const auto& s : list) reached[s.local] = true;
+  std::vector<std::uint32_t> post_of_local(net.n_local, ThreadPlasticSynapses::no_post);
+  for (std::size_t p = 0; p < net.populations.size(); ++p)
+    for (std::size_t i = 0; i < net.local_gids[p].size(); ++i) {
+      const std::uint32_t local = net.population_offset[p] + static_cast<std::uint32_t>(i);
+      if (!reached[local]) continue;
+      post_of_local[local] = static_cast<std::uint32_t>(ps.post_gid.size());
+      ps.post_gid.push_back(net.local_gids[p][i]);  // ascending: populations and gids ascend
+    }
   ps.incoming.assign(ps.post_gid.size(), 0);
-  ps.target.reserve(list.size());
-  ps.delay.reserve(list.size());
+  ps.post_of.assign(net.n_channels, ThreadPlasticSynapses::no_post);
+  ps.synapse.reserve(list.size());
   ps.weight.reserve(list.size());
   ps.column.reserve(list.size());
-  ps.post.reserve(list.size());
   for (const auto& s : list) {
-    const auto post = static_cast<std::uint32_t>(
-        std::lower_bound(ps.post_gid.begin(), ps.post_gid.end(), s.target) - ps.post_gid.begin());
+    const ProjectionPlan& plan = *plan_of[s.rule];
+    const auto [w, steps] = plastic_draw(plan, seed, dt, s);
+    const std::uint32_t channel = plan.row + s.local;
+    const std::uint32_t post = post_of_local[s.local];
     ++ps.incoming[post];
-    ps.target.push_back(s.channel);
-    ps.delay.push_back(s.delay);
-    ps.weight.push_back(s.weight);
+    ps.post_of[channel] = post;
+    ps.synapse.push_back(
+        {channel, static_cast<std::uint16_t>(steps), static_cast<std::uint8_t>(s.rule)});
+    ps.weight.push_back(w);
     ps.column.push_back(s.column);
-    ps.post.push_back(post);
   }
 }
 
@@ -483,6 +516,10 @@ LocalNetwork build_local_network(const Config& config, Communicator& comm, int n
         ports.of_projection[j] * static_cast<std::uint32_t>(net.local_gids[plan.target].size()) -
         net.population_offset[plan.target];
     if (proj.plasticity) {
+      if (net.plastic.size() == max_plastic_projections)
+        throw input_error(
+            "projection." + proj.name + ".plasticity", "set",
+            "at most " + std::to_string(max_plastic_projections) + " projections can be plastic");
       plan.rule = static_cast<std::int32_t>(net.plastic.size());
       PlasticProjection pp;
       pp.name = proj.name;
@@ -565,13 +602,13 @@ LocalNetwork build_local_network(const Config& config, Communicator& comm, int n
   // 5. Fill: weights and delays drawn from each synapse's identity, in generation order.
   std::uint32_t longest = 1;  // [steps] the longest delay drawn here
   std::vector<std::vector<PlasticCandidate>> plastic(net.plastic.size());
+  std::vector<std::int64_t> longest_plastic(net.plastic.size(), 0);  // [steps] per projection
   // Exact sizes: a growing vector would hold up to twice its size, and three times while it moves.
   for (std::size_t j = 0; j < plans.size(); ++j)
     if (plans[j].rule >= 0)
       plastic[static_cast<std::size_t>(plans[j].rule)].reserve(per_projection[j]);
   {
     std::vector<std::vector<std::uint32_t>> cursor = row_start;
-    std::uint64_t sequence = 0;
     for_each_local_synapse(
         net, plans, seed,
         [&](const ProjectionPlan& plan, Gid source, std::uint32_t local, std::uint32_t lo,
@@ -585,11 +622,10 @@ LocalNetwork build_local_network(const Config& config, Communicator& comm, int n
           const std::uint32_t channel = plan.row + local;
           const std::size_t t = thread_of[local];
           if (plan.rule >= 0) {
-            const Gid target_gid =
-                net.local_gids[plan.target][local - net.population_offset[plan.target]];
-            plastic[static_cast<std::size_t>(plan.rule)].push_back({source, target_gid, channel,
-                                                                    static_cast<std::uint32_t>(t),
-                                                                    lo, hi, sequence++, w, steps});
+            longest_plastic[static_cast<std::size_t>(plan.rule)] =
+                std::max<std::int64_t>(longest_plastic[static_cast<std::size_t>(plan.rule)], steps);
+            plastic[static_cast<std::size_t>(plan.rule)].push_back(
+                {source, local, lo, hi, 0, static_cast<std::uint64_t>(plan.rule)});
             return;
           }
           const std::uint32_t at = cursor[t][net.sources.row(source)]++;
@@ -605,19 +641,29 @@ LocalNetwork build_local_network(const Config& config, Communicator& comm, int n
   }
   for (ProjectionPlan& plan : plans) std::vector<std::uint32_t>().swap(plan.routed);
 
-  // 6. Plastic synapses: canonical columns, then per-thread tables in row order.
+  // 6. Plastic synapses: canonical columns, then per-thread tables, each row in column order.
+  // Their delays are 16-bit; every rank refuses a longer one together (no rank left waiting).
+  longest_plastic = comm.max_each(std::move(longest_plastic));
+  for (const ProjectionPlan& plan : plans)
+    if (plan.rule >= 0 &&
+        longest_plastic[static_cast<std::size_t>(plan.rule)] > max_plastic_delay_steps)
+      throw input_error(
+          "projection." + plan.config->name + ".delay",
+          std::to_string(static_cast<double>(longest_plastic[static_cast<std::size_t>(plan.rule)]) *
+                         dt) +
+              " ms drawn",
+          "a plastic synapse's delay is at most " + std::to_string(max_plastic_delay_steps) +
+              " steps of dt");
   net.thread_plastic.resize(threads);
   {
-    // All candidates in one list, sorted in place by (thread, source, generation order): no
-    // per-thread copies, so the peak is one candidate (48 B) per plastic synapse plus the tables.
+    std::vector<const ProjectionPlan*> plan_of(plastic.size(), nullptr);
+    for (const ProjectionPlan& p : plans)
+      if (p.rule >= 0) plan_of[static_cast<std::size_t>(p.rule)] = &p;
+    // All candidates in one list, sorted in place by (thread, source, rule, column): no
+    // per-thread copies, so the peak is one candidate (24 B) per plastic synapse plus the tables.
     std::vector<PlasticCandidate> all;
     for (std::size_t r = 0; r < plastic.size(); ++r) {
-      const ProjectionPlan* plan = nullptr;
-      for (const ProjectionPlan& p : plans)
-        if (p.rule == static_cast<std::int32_t>(r)) plan = &p;
-      number_columns(plastic[r], net.populations[plan->target], net.populations[plan->source], dt,
-                     net.plastic[r], comm);
-      for (PlasticCandidate& s : plastic[r]) s.key_lo = static_cast<std::uint32_t>(r);  // the rule
+      number_columns(plastic[r], net, *plan_of[r], seed, dt, net.plastic[r], comm);
       if (all.empty()) {
         all = std::move(plastic[r]);
       } else {
@@ -625,20 +671,19 @@ LocalNetwork build_local_network(const Config& config, Communicator& comm, int n
       }
       std::vector<PlasticCandidate>().swap(plastic[r]);
     }
-    std::sort(all.begin(), all.end(), [](const PlasticCandidate& a, const PlasticCandidate& b) {
-      if (a.thread != b.thread) return a.thread < b.thread;
-      return a.source != b.source ? a.source < b.source : a.sequence < b.sequence;
+    std::sort(all.begin(), all.end(), [&](const PlasticCandidate& a, const PlasticCandidate& b) {
+      if (thread_of[a.local] != thread_of[b.local]) return thread_of[a.local] < thread_of[b.local];
+      if (a.source != b.source) return a.source < b.source;
+      if (a.rule != b.rule) return a.rule < b.rule;
+      return a.column < b.column;
     });
     std::size_t at = 0;
     for (std::size_t t = 0; t < threads; ++t) {
       std::size_t end = at;
-      while (end < all.size() && all[end].thread == t) ++end;
+      while (end < all.size() && thread_of[all[end].local] == t) ++end;
       if (end == at) continue;
-      const std::span<const PlasticCandidate> list(all.data() + at, end - at);
-      build_plastic(list, net.sources, net.thread_plastic[t]);
-      auto& rule = net.thread_plastic[t].rule;
-      rule.reserve(list.size());
-      for (const PlasticCandidate& s : list) rule.push_back(s.key_lo);
+      build_plastic(std::span<const PlasticCandidate>(all.data() + at, end - at), net, plan_of,
+                    seed, dt, net.thread_plastic[t]);
       at = end;
     }
   }

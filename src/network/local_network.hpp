@@ -51,19 +51,32 @@ struct ThreadSynapses {
   }
 };
 
-// Plastic synapses whose targets one thread owns: the same CSR by source and canonical order
-// as ThreadSynapses, plus what STDP needs. Their weights change, so they are delivered when
-// they land (see plasticity/thread_plasticity.hpp), not added to the ring buffer at once.
+// Where a plastic synapse lands: 8 bytes, read for every event (the rest of what a plastic
+// synapse is, its weight and presynaptic trace, lives in plasticity/thread_plasticity.hpp).
+struct PlasticTarget {
+  std::uint32_t channel = 0;  // rank-local input channel
+  std::uint16_t delay = 0;    // [steps] (build refuses longer delays: max_plastic_delay_steps)
+  std::uint8_t rule = 0;      // index into LocalNetwork::plastic (at most max_plastic_projections)
+};
+inline constexpr std::uint32_t max_plastic_delay_steps = 65535;
+inline constexpr std::size_t max_plastic_projections = 256;
+
+// Plastic synapses whose targets one thread owns: a CSR by source, each row in canonical column
+// order (so every split delivers a target's inputs in the same order), plus what STDP needs.
+// Their weights change, so they are delivered when they land (see
+// plasticity/thread_plasticity.hpp), not added to the ring buffer at once.
 struct ThreadPlasticSynapses {
+  static constexpr std::uint32_t no_post = 0xffffffffu;
   std::vector<std::uint64_t> row_begin;  // [SourceIndex row] rows + 1 (empty: no plastic synapses)
-  std::vector<std::uint32_t> target;     // rank-local input channel
-  std::vector<std::uint32_t> delay;      // [steps]
-  std::vector<double> weight;            // initial weight
-  std::vector<std::uint32_t> rule;       // index into LocalNetwork::plastic
-  std::vector<std::uint64_t> column;     // position in the projection's canonical order
-  std::vector<std::uint32_t> post;       // index into post_gid: the target neuron
-  std::vector<Gid> post_gid;             // targets with plastic inputs, ascending
-  std::vector<std::uint32_t> incoming;   // [post] plastic synapses onto it
+  std::vector<PlasticTarget> synapse;    // [synapse]
+  std::vector<std::uint64_t> column;     // [synapse] position in its projection's canonical order
+  // [synapse] initial weight: moved into the run-time state (ThreadPlasticity), then empty.
+  std::vector<double> weight;
+  std::vector<Gid> post_gid;            // targets with plastic inputs, ascending
+  std::vector<std::uint32_t> incoming;  // [post] plastic synapses onto it
+  std::vector<std::uint32_t> post_of;   // [channel] index into post_gid, or no_post
+  std::size_t size() const { return synapse.size(); }
+  std::uint32_t post(std::size_t j) const { return post_of[synapse[j].channel]; }
 };
 
 // A plastic projection. Its synapses are numbered in canonical order (target, source, key):

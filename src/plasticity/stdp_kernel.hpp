@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "config/config.hpp"
 #include "myelin/types.hpp"
@@ -19,32 +21,57 @@ namespace myelin {
 
 inline constexpr Step never = std::numeric_limits<Step>::min() / 4;
 
+// e^(-d per_step) for whole numbers of steps d: a table for the common short intervals, the
+// same expression beyond it, so a factor has the same bits whichever path gives it.
+class TraceDecay {
+ public:
+  static constexpr Step table_steps = 8192;  // 64 KiB: stays in L2 next to the synapses
+
+  TraceDecay() = default;
+  explicit TraceDecay(double per_step) : per_step_(per_step), table_(table_steps) {
+    for (Step d = 0; d < table_steps; ++d) table_[static_cast<std::size_t>(d)] = exact(d);
+  }
+  double operator()(Step d) const {
+    // Unsigned: a negative interval (none is expected) takes the exact path, not the table.
+    return static_cast<std::uint64_t>(d) < table_steps ? table_[static_cast<std::size_t>(d)]
+                                                       : exact(d);
+  }
+  double per_step() const { return per_step_; }
+
+ private:
+  double exact(Step d) const { return std::exp(-static_cast<double>(d) * per_step_); }
+  double per_step_ = 0.0;
+  std::vector<double> table_;
+};
+
 // Weight dependence: additive (hard bounds), multiplicative (soft bounds), or the power law of
 // NEST's stdp_pl_synapse_hom (Morrison et al. 2007): dw+ = lambda w^mu x, dw- = -lambda alpha w y.
 struct StdpKernel {
   StdpRule rule = StdpRule::additive;
   bool all_to_all = true;
-  double A_plus = 0.0;          // power_law: lambda
-  double A_minus = 0.0;         // power_law: lambda alpha
-  double mu = 0.0;              // power_law exponent
-  double plus_per_step = 0.0;   // dt / tau_plus
-  double minus_per_step = 0.0;  // dt / tau_minus
+  double A_plus = 0.0;   // power_law: lambda
+  double A_minus = 0.0;  // power_law: lambda alpha
+  double mu = 0.0;       // power_law exponent
+  TraceDecay plus;       // per step: dt / tau_plus
+  TraceDecay minus;      // per step: dt / tau_minus
   double w_min = 0.0;
   double w_max = 1.0;
   Step dendritic = 0;  // [steps]
 
   static StdpKernel from(const StdpParams& p, double dt, Step dendritic_steps) {
     const bool power = p.rule == StdpRule::power_law;
-    return {p.rule,
-            p.pairing == StdpPairing::all_to_all,
-            power ? p.lambda : p.A_plus,
-            power ? p.lambda * p.alpha : p.A_minus,
-            power ? p.mu : 0.0,
-            dt / p.tau_plus,
-            dt / p.tau_minus,
-            p.w_min,
-            p.w_max,
-            dendritic_steps};
+    StdpKernel k;
+    k.rule = p.rule;
+    k.all_to_all = p.pairing == StdpPairing::all_to_all;
+    k.A_plus = power ? p.lambda : p.A_plus;
+    k.A_minus = power ? p.lambda * p.alpha : p.A_minus;
+    k.mu = power ? p.mu : 0.0;
+    k.plus = TraceDecay(dt / p.tau_plus);
+    k.minus = TraceDecay(dt / p.tau_minus);
+    k.w_min = p.w_min;
+    k.w_max = p.w_max;
+    k.dendritic = dendritic_steps;
+    return k;
   }
 
   double potentiate(double w, double x) const {
@@ -59,45 +86,38 @@ struct StdpKernel {
                                                         : w;
     return std::clamp(w - A_minus * f * y, w_min, w_max);
   }
+  // A trace just after a spike at `now`: +1 on what is left of it (all-to-all), or reset to 1
+  // (nearest).
+  double after_spike(const TraceDecay& decay, double value, Step last, Step now) const {
+    return (all_to_all && last != never ? value * decay(now - last) : 0.0) + 1.0;
+  }
 };
 
-// What one synapse remembers between its presynaptic spikes.
+// What one synapse remembers between its presynaptic spikes besides its weight (24 bytes; the
+// weights are an array of their own, taken over from the network build without a copy). The
+// postsynaptic trace is not here: it is the same for every synapse onto a neuron, so the
+// target's spike history holds it (ThreadPlasticity::History).
 struct StdpState {
-  double weight = 0.0;
   double x = 0.0;               // presynaptic trace just after the last arrival
   Step last_arrival = never;    // of the last presynaptic spike, at the synapse
-  double y = 0.0;               // postsynaptic trace just after the last postsynaptic arrival
-  Step last_post = never;       // arrival of the last postsynaptic spike consumed
-  std::uint64_t next_post = 0;  // sequence number of the first unconsumed postsynaptic spike
+  std::uint32_t next_post = 0;  // sequence number of the first unconsumed postsynaptic spike
 };
 
-// A trace `value` set at step `from`, decayed to step `to`.
-inline double decayed(double value, Step from, Step to, double per_step) {
-  return value * std::exp(-static_cast<double>(to - from) * per_step);
-}
-
-// A trace just after a spike at `now`: +1 on what is left of it (all-to-all), or reset to 1
-// (nearest).
-inline double after_spike(const StdpKernel& k, double value, Step last, Step now, double per_step) {
-  return (k.all_to_all && last != never ? decayed(value, last, now, per_step) : 0.0) + 1.0;
-}
-
 // One postsynaptic spike reaching the synapse at `arrival` (< the next presynaptic arrival).
-inline void stdp_post(const StdpKernel& k, StdpState& s, Step arrival) {
+inline void stdp_post(const StdpKernel& k, double& weight, const StdpState& s, Step arrival) {
   if (s.last_arrival != never)
-    s.weight = k.potentiate(s.weight, decayed(s.x, s.last_arrival, arrival, k.plus_per_step));
-  s.y = after_spike(k, s.y, s.last_post, arrival, k.minus_per_step);
-  s.last_post = arrival;
+    weight = k.potentiate(weight, s.x * k.plus(arrival - s.last_arrival));
 }
 
 // The presynaptic spike arriving at `arrival`, after every earlier postsynaptic arrival went
-// through stdp_post. Returns the weight it transmits.
-inline double stdp_pre(const StdpKernel& k, StdpState& s, Step arrival) {
-  if (s.last_post != never)
-    s.weight = k.depress(s.weight, decayed(s.y, s.last_post, arrival, k.minus_per_step));
-  s.x = after_spike(k, s.x, s.last_arrival, arrival, k.plus_per_step);
+// through stdp_post; `last_post` is the latest of those (never: none) and `y` the
+// postsynaptic trace just after it. Returns the weight it transmits.
+inline double stdp_pre(const StdpKernel& k, double& weight, StdpState& s, Step arrival,
+                       Step last_post, double y) {
+  if (last_post != never) weight = k.depress(weight, y * k.minus(arrival - last_post));
+  s.x = k.after_spike(k.plus, s.x, s.last_arrival, arrival);
   s.last_arrival = arrival;
-  return s.weight;
+  return weight;
 }
 
 }  // namespace myelin

@@ -4,29 +4,31 @@
 
 namespace myelin {
 
-ThreadPlasticity::ThreadPlasticity(const ThreadPlasticSynapses& synapses,
-                                   const SourceIndex& sources,
+ThreadPlasticity::ThreadPlasticity(ThreadPlasticSynapses& synapses, const SourceIndex& sources,
                                    const std::vector<StdpKernel>& kernels, Step ring_slots)
     : synapses_(synapses),
       sources_(sources),
       kernels_(kernels),
-      states_(synapses.weight.size()),
+      weights_(std::move(synapses.weight)),
+      states_(weights_.size()),
       history_(synapses.post_gid.size()),
       due_(static_cast<std::size_t>(ring_slots)),
-      mask_(ring_slots - 1) {
-  for (std::size_t i = 0; i < states_.size(); ++i) states_[i].weight = synapses.weight[i];
+      mask_(ring_slots - 1),
+      n_kernels_(kernels.size()) {
+  synapses.weight.clear();
 }
 
 std::uint64_t ThreadPlasticity::enqueue(std::span<const Spike> spikes) {
   std::uint64_t events = 0;
   if (states_.empty()) return events;
+  const PlasticTarget* synapse = synapses_.synapse.data();
   for (const Spike& spike : spikes) {
     if (!sources_.contains(spike.gid)) continue;
     const std::uint32_t row = sources_.row(spike.gid);
     const std::uint64_t begin = synapses_.row_begin[row];
     const std::uint64_t end = synapses_.row_begin[row + 1];
     for (std::uint64_t j = begin; j < end; ++j)
-      due_[static_cast<std::size_t>((spike.step + synapses_.delay[j]) & mask_)].push_back(j);
+      due_[static_cast<std::size_t>((spike.step + synapse[j].delay) & mask_)].push_back(j);
     events += end - begin;
   }
   return events;
@@ -38,36 +40,49 @@ void ThreadPlasticity::requeue(std::span<const Spike> spikes, Step from) {
     if (!sources_.contains(spike.gid)) continue;
     const std::uint32_t row = sources_.row(spike.gid);
     for (std::uint64_t j = synapses_.row_begin[row]; j < synapses_.row_begin[row + 1]; ++j) {
-      const Step landing = spike.step + synapses_.delay[j];
+      const Step landing = spike.step + synapses_.synapse[j].delay;
       if (landing >= from) due_[static_cast<std::size_t>(landing & mask_)].push_back(j);
     }
+  }
+}
+
+void ThreadPlasticity::forget(History& h, std::uint32_t readers) const {
+  while (h.consumed.size() >= 2 && h.consumed[0] == readers && h.consumed[1] == readers) {
+    h.steps.pop_front();
+    h.consumed.pop_front();
+    h.y.erase(h.y.begin(), h.y.begin() + static_cast<std::ptrdiff_t>(n_kernels_));
+    ++h.first;
   }
 }
 
 void ThreadPlasticity::process_step(Step step, std::span<double> input) {
   auto& due = due_[static_cast<std::size_t>(step & mask_)];
   for (const std::uint64_t j : due) {
-    const StdpKernel& k = kernels_[synapses_.rule[j]];
+    const PlasticTarget target = synapses_.synapse[j];
+    const StdpKernel& k = kernels_[target.rule];
     StdpState& s = states_[j];
     const Step arrival = step - k.dendritic;  // presynaptic arrival at the synapse
-    History& h = history_[synapses_.post[j]];
+    const std::uint32_t post = synapses_.post_of[target.channel];
+    History& h = history_[post];
     // Postsynaptic spikes that reached the synapse before this arrival, not yet paired.
     while (s.next_post < h.first + h.steps.size()) {
       const std::size_t at = static_cast<std::size_t>(s.next_post - h.first);
       const Step post_arrival = h.steps[at] + k.dendritic;
       if (post_arrival >= arrival) break;
-      stdp_post(k, s, post_arrival);
+      stdp_post(k, weights_[j], s, post_arrival);
       ++h.consumed[at];
       ++s.next_post;
     }
-    input[synapses_.target[j]] += stdp_pre(k, s, arrival);
-    // Forget spikes every incoming synapse has read.
-    const std::uint32_t readers = synapses_.incoming[synapses_.post[j]];
-    while (!h.consumed.empty() && h.consumed.front() == readers) {
-      h.steps.pop_front();
-      h.consumed.pop_front();
-      ++h.first;
+    // The last spike this synapse read is still in the history (forget keeps it).
+    Step last_post = never;
+    double y = 0.0;
+    if (s.next_post > 0) {
+      const std::size_t at = static_cast<std::size_t>(s.next_post - 1 - h.first);
+      last_post = h.steps[at] + k.dendritic;
+      y = h.y[at * n_kernels_ + target.rule];
     }
+    input[target.channel] += stdp_pre(k, weights_[j], s, arrival, last_post, y);
+    forget(h, synapses_.incoming[post]);
   }
   due.clear();
 }
@@ -79,6 +94,15 @@ void ThreadPlasticity::record_post(std::span<const Spike> spikes) {
         std::lower_bound(synapses_.post_gid.begin(), synapses_.post_gid.end(), spike.gid);
     if (it == synapses_.post_gid.end() || *it != spike.gid) continue;
     History& h = history_[static_cast<std::size_t>(it - synapses_.post_gid.begin())];
+    // The trace of every kernel just after this spike, from the one after the previous spike
+    // (arrival times differ by the same steps as spike times: the dendritic delay cancels).
+    const bool first_spike = h.steps.empty();
+    const Step last = first_spike ? never : h.steps.back();
+    const std::size_t previous = h.y.size() - (first_spike ? 0 : n_kernels_);
+    for (std::size_t r = 0; r < n_kernels_; ++r) {
+      const double y_last = first_spike ? 0.0 : h.y[previous + r];
+      h.y.push_back(kernels_[r].after_spike(kernels_[r].minus, y_last, last, spike.step));
+    }
     h.steps.push_back(spike.step);
     h.consumed.push_back(0);
   }

@@ -20,7 +20,8 @@ namespace myelin {
 
 class ThreadPlasticity {
  public:
-  ThreadPlasticity(const ThreadPlasticSynapses& synapses, const SourceIndex& sources,
+  // Takes over the synapses' initial weights (synapses.weight is empty afterwards).
+  ThreadPlasticity(ThreadPlasticSynapses& synapses, const SourceIndex& sources,
                    const std::vector<StdpKernel>& kernels, Step ring_slots);
 
   bool empty() const { return states_.empty(); }
@@ -36,12 +37,17 @@ class ThreadPlasticity {
   void record_post(std::span<const Spike> spikes);
 
   std::size_t size() const { return states_.size(); }
-  double weight(std::size_t i) const { return states_[i].weight; }
+  double weight(std::size_t i) const { return weights_[i]; }
+  std::span<double> weights() { return weights_; }
 
-  // The postsynaptic spikes of one target that some incoming synapse has not read yet.
+  // The postsynaptic spikes of one target that some incoming synapse has not read yet, and the
+  // newest one every synapse has read (a synapse depresses with the trace of the last spike it
+  // read). The postsynaptic trace just after each spike is kept here once per kernel instead
+  // of in every synapse: it depends on the target's spikes alone.
   struct History {
     std::deque<Step> steps;              // postsynaptic spike steps, oldest first
     std::deque<std::uint32_t> consumed;  // synapses that have read each one
+    std::deque<double> y;                // [spike][kernel] trace just after the spike
     std::uint64_t first = 0;             // sequence number of steps.front()
   };
 
@@ -55,13 +61,18 @@ class ThreadPlasticity {
   void requeue(std::span<const Spike> spikes, Step from);
 
  private:
+  // Drops the oldest spike while it and the next are read by every synapse.
+  void forget(History& h, std::uint32_t readers) const;
+
   const ThreadPlasticSynapses& synapses_;
   const SourceIndex& sources_;
   const std::vector<StdpKernel>& kernels_;
+  std::vector<double> weights_;
   std::vector<StdpState> states_;
   std::vector<History> history_;                 // [post]
   std::vector<std::vector<std::uint64_t>> due_;  // [landing step & mask]: synapse indices
   Step mask_;
+  std::size_t n_kernels_;
 };
 
 }  // namespace myelin

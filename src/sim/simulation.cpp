@@ -111,7 +111,7 @@ Simulation::Simulation(const Config& config, Communicator& comm, int threads, in
       stdp_kernels_(make_kernels(network_, config.simulation.dt)),
       recorder_(config, network_),
       weight_recorder_(config, network_) {
-  for (const ThreadPlasticSynapses& synapses : network_.thread_plastic)
+  for (ThreadPlasticSynapses& synapses : network_.thread_plastic)
     plasticity_.emplace_back(synapses, network_.sources, stdp_kernels_, ring_.slots());
   times_.add(Phase::build, build_start_);
 }

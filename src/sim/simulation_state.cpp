@@ -30,8 +30,6 @@ namespace myelin {
 
 namespace {
 
-constexpr std::uint64_t format_version = 1;
-
 std::string join_lines(const std::vector<std::string>& lines) {
   std::string out;
   for (std::size_t i = 0; i < lines.size(); ++i) out += (i == 0 ? "" : "\n") + lines[i];
@@ -59,8 +57,8 @@ std::vector<PlasticRef> plastic_synapses(const LocalNetwork& network, std::size_
   std::vector<PlasticRef> out;
   for (std::size_t t = 0; t < network.thread_plastic.size(); ++t) {
     const ThreadPlasticSynapses& s = network.thread_plastic[t];
-    for (std::size_t j = 0; j < s.rule.size(); ++j)
-      if (s.rule[j] == r) out.push_back({s.column[j], t, j});
+    for (std::size_t j = 0; j < s.size(); ++j)
+      if (s.synapse[j].rule == r) out.push_back({s.column[j], t, j});
   }
   std::sort(out.begin(), out.end(),
             [](const PlasticRef& a, const PlasticRef& b) { return a.column < b.column; });
@@ -117,7 +115,7 @@ void Simulation::write_checkpoint(Step end) {
   const std::unique_ptr<StateWriter> writer = checkpoints_.open_writer(checkpoints_.path);
   StateWriter& out = *writer;
   out.attribute("format", std::string_view("myelin-checkpoint"));
-  out.attribute("format_version", format_version);
+  out.attribute("format_version", checkpoint_format_version);
   out.attribute("myelin_version", std::string_view(version_string));
   out.attribute("git_sha", std::string_view(git_sha));
   out.attribute("config_text", std::string_view(config_.text));
@@ -168,16 +166,14 @@ void Simulation::write_checkpoint(Step end) {
     for (std::size_t r = 0; r < net.plastic.size(); ++r) {
       const auto refs = plastic_synapses(net, r);
       std::vector<std::uint64_t> columns, next_post;
-      std::vector<double> weight, x, y;
-      std::vector<std::int64_t> last_arrival, last_post;
+      std::vector<double> weight, x;
+      std::vector<std::int64_t> last_arrival;
       for (const PlasticRef& s : refs) {
         const StdpState& st = plasticity_[s.thread].states()[s.index];
         columns.push_back(s.column);
-        weight.push_back(st.weight);
+        weight.push_back(plasticity_[s.thread].weight(s.index));
         x.push_back(st.x);
-        y.push_back(st.y);
         last_arrival.push_back(st.last_arrival);
-        last_post.push_back(st.last_post);
         next_post.push_back(st.next_post);
       }
       const auto runs = single_runs(columns);
@@ -185,9 +181,7 @@ void Simulation::write_checkpoint(Step end) {
       const std::uint64_t n = net.plastic[r].n_synapses;
       out.write(base + "weight", n, runs, as_const(weight));
       out.write(base + "x", n, runs, as_const(x));
-      out.write(base + "y", n, runs, as_const(y));
       out.write(base + "last_arrival", n, runs, as_const(last_arrival));
-      out.write(base + "last_post", n, runs, as_const(last_post));
       out.write(base + "next_post", n, runs, as_const(next_post));
     }
     const auto posts = post_neurons(net);
@@ -200,18 +194,23 @@ void Simulation::write_checkpoint(Step end) {
       count.push_back(h.steps.size());
     }
     const auto offsets = flat_offsets(posts, count, net.n_global, comm_);
-    std::vector<ElementRun> flat;
+    const std::uint64_t kernels = net.plastic.size();  // postsynaptic traces per spike
+    std::vector<ElementRun> flat, flat_y;
+    std::vector<double> y;
     for (std::size_t i = 0; i < posts.size(); ++i) {
       const ThreadPlasticity::History& h = plasticity_[posts[i].thread].histories()[posts[i].index];
       add_run(flat, offsets[posts[i].gid], h.steps.size());
+      add_run(flat_y, offsets[posts[i].gid] * kernels, h.y.size());
       steps.insert(steps.end(), h.steps.begin(), h.steps.end());
       consumed.insert(consumed.end(), h.consumed.begin(), h.consumed.end());
+      y.insert(y.end(), h.y.begin(), h.y.end());
     }
     const auto by_gid = single_runs(gids);
     out.write("plasticity/history/first", net.n_global, by_gid, as_const(first));
     out.write("plasticity/history/count", net.n_global, by_gid, as_const(count));
     out.write("plasticity/history/steps", offsets.back(), flat, as_const(steps));
     out.write("plasticity/history/consumed", offsets.back(), flat, as_const(consumed));
+    out.write("plasticity/history/y", offsets.back() * kernels, flat_y, as_const(y));
 
     std::vector<std::int64_t> in_flight_step;
     std::vector<std::uint64_t> in_flight_gid;
@@ -287,23 +286,19 @@ void Simulation::restore(StateReader& in) {
       const auto runs = single_runs(columns);
       const std::string base = "plasticity/" + net.plastic[r].name + "/";
       const std::uint64_t n = net.plastic[r].n_synapses;
-      std::vector<double> weight(refs.size()), x(refs.size()), y(refs.size());
-      std::vector<std::int64_t> last_arrival(refs.size()), last_post(refs.size());
+      std::vector<double> weight(refs.size()), x(refs.size());
+      std::vector<std::int64_t> last_arrival(refs.size());
       std::vector<std::uint64_t> next_post(refs.size());
       in.read(base + "weight", n, runs, weight);
       in.read(base + "x", n, runs, x);
-      in.read(base + "y", n, runs, y);
       in.read(base + "last_arrival", n, runs, last_arrival);
-      in.read(base + "last_post", n, runs, last_post);
       in.read(base + "next_post", n, runs, next_post);
       for (std::size_t i = 0; i < refs.size(); ++i) {
         StdpState& st = plasticity_[refs[i].thread].states()[refs[i].index];
-        st.weight = weight[i];
+        plasticity_[refs[i].thread].weights()[refs[i].index] = weight[i];
         st.x = x[i];
-        st.y = y[i];
         st.last_arrival = last_arrival[i];
-        st.last_post = last_post[i];
-        st.next_post = next_post[i];
+        st.next_post = static_cast<std::uint32_t>(next_post[i]);
       }
     }
     const auto posts = post_neurons(net);
@@ -314,22 +309,28 @@ void Simulation::restore(StateReader& in) {
     in.read("plasticity/history/first", net.n_global, by_gid, first);
     in.read("plasticity/history/count", net.n_global, by_gid, count);
     const auto offsets = flat_offsets(posts, count, net.n_global, comm_);
-    std::vector<ElementRun> flat;
+    const std::uint64_t kernels = net.plastic.size();
+    std::vector<ElementRun> flat, flat_y;
     std::uint64_t mine = 0;
     for (std::size_t i = 0; i < posts.size(); ++i) {
       add_run(flat, offsets[posts[i].gid], count[i]);
+      add_run(flat_y, offsets[posts[i].gid] * kernels, count[i] * kernels);
       mine += count[i];
     }
     std::vector<std::int64_t> steps(mine);
     std::vector<std::uint64_t> consumed(mine);
+    std::vector<double> y(mine * kernels);
     in.read("plasticity/history/steps", offsets.back(), flat, steps);
     in.read("plasticity/history/consumed", offsets.back(), flat, consumed);
+    in.read("plasticity/history/y", offsets.back() * kernels, flat_y, y);
     std::size_t at = 0;
     for (std::size_t i = 0; i < posts.size(); ++i) {
       ThreadPlasticity::History& h = plasticity_[posts[i].thread].histories()[posts[i].index];
       h.first = first[i];
       h.steps.assign(steps.begin() + static_cast<std::ptrdiff_t>(at),
                      steps.begin() + static_cast<std::ptrdiff_t>(at + count[i]));
+      h.y.assign(y.begin() + static_cast<std::ptrdiff_t>(at * kernels),
+                 y.begin() + static_cast<std::ptrdiff_t>((at + count[i]) * kernels));
       h.consumed.clear();
       for (std::uint64_t k = 0; k < count[i]; ++k)
         h.consumed.push_back(static_cast<std::uint32_t>(consumed[at + k]));

@@ -14,6 +14,9 @@
 
 namespace myelin {
 
+// Version 2: the postsynaptic STDP traces moved from the synapses to the targets' histories.
+inline constexpr std::uint64_t checkpoint_format_version = 2;
+
 // Elements [start, start + length) of a 1-D dataset.
 struct ElementRun {
   std::uint64_t start = 0;

@@ -63,8 +63,8 @@ WeightRecorder::WeightRecorder(const Config& config, const LocalNetwork& network
     std::vector<std::pair<std::uint64_t, Synapse>> mine;
     for (std::size_t t = 0; t < network.thread_plastic.size(); ++t) {
       const ThreadPlasticSynapses& ts = network.thread_plastic[t];
-      for (std::size_t i = 0; i < ts.rule.size(); ++i)
-        if (ts.rule[i] == r) mine.push_back({ts.column[i], {t, i}});
+      for (std::size_t i = 0; i < ts.size(); ++i)
+        if (ts.synapse[i].rule == r) mine.push_back({ts.column[i], {t, i}});
     }
     std::sort(mine.begin(), mine.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -144,9 +144,9 @@ void WeightRecorder::statistics(Projection& p, Step end,
     for (const Synapse& s : p.mine) add(threads[s.thread].weight(s.index));
   } else {
     for (std::size_t t = 0; t < threads.size(); ++t) {
-      const std::vector<std::uint32_t>& rule = network_.thread_plastic[t].rule;
-      for (std::size_t i = 0; i < rule.size(); ++i)
-        if (rule[i] == p.rule) add(threads[t].weight(i));
+      const std::vector<PlasticTarget>& synapse = network_.thread_plastic[t].synapse;
+      for (std::size_t i = 0; i < synapse.size(); ++i)
+        if (synapse[i].rule == p.rule) add(threads[t].weight(i));
     }
   }
   sums = comm.sum_each(std::move(sums));

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -28,12 +29,10 @@ double run_protocol(const Protocol& p, const std::vector<Step>& pre, const std::
                     Step until) {
   ThreadPlasticSynapses syn;
   syn.row_begin = {0, 1, 1};
-  syn.target = {0};
-  syn.delay = {static_cast<std::uint32_t>(p.delay)};
+  syn.synapse = {{0, static_cast<std::uint16_t>(p.delay), 0}};
   syn.weight = {p.w0};
-  syn.rule = {0};
   syn.column = {0};
-  syn.post = {0};
+  syn.post_of = {0};
   syn.post_gid = {1};
   syn.incoming = {1};
   const std::vector<StdpKernel> kernels = {StdpKernel::from(p.params, dt, p.dendritic)};
@@ -120,6 +119,68 @@ TEST(Stdp, AllToAllSumsTracesNearestTakesTheLastSpike) {
     const double y = std::exp(-5.0 / 33.7) + (all ? std::exp(-10.0 / 33.7) : 0.0);
     EXPECT_NEAR(w, 0.5 - 0.012 * y, 1e-12);
   }
+}
+
+// Several synapses onto one target share its spike history and the postsynaptic traces kept
+// there (one per kernel), and the history forgets spikes only once every synapse has read them.
+// STDP synapses are independent: each must end exactly (bitwise) where it ends alone.
+TEST(Stdp, SynapsesSharingATargetEndAsEachAlone) {
+  const StdpParams additive = params(StdpRule::additive, StdpPairing::all_to_all);
+  StdpParams nearest = params(StdpRule::multiplicative, StdpPairing::nearest);
+  nearest.tau_minus = 21.0;  // a second kernel: its own postsynaptic trace
+  const std::vector<Protocol> alone = {
+      {additive, 20, 0, 0.5}, {additive, 35, 10, 0.4}, {nearest, 12, 5, 0.6}};
+  // Irregular trains: source s fires every 37 + 11 s steps, the target every 23 steps.
+  std::vector<std::vector<Step>> pre(alone.size());
+  for (std::size_t s = 0; s < alone.size(); ++s)
+    for (Step t = 100 + 7 * static_cast<Step>(s); t < 6000; t += 37 + 11 * static_cast<Step>(s))
+      pre[s].push_back(t);
+  std::vector<Step> post;
+  for (Step t = 130; t < 6000; t += 23) post.push_back(t);
+  const Step until = 6100;
+
+  ThreadPlasticSynapses syn;
+  const auto n = static_cast<std::uint32_t>(alone.size());
+  for (std::uint32_t s = 0; s <= n; ++s) syn.row_begin.push_back(s);  // sources 0..n-1, target n
+  syn.row_begin.push_back(n);
+  std::vector<StdpKernel> kernels;
+  for (std::uint32_t s = 0; s < n; ++s) {
+    kernels.push_back(StdpKernel::from(alone[s].params, dt, alone[s].dendritic));
+    syn.synapse.push_back(
+        {0, static_cast<std::uint16_t>(alone[s].delay), static_cast<std::uint8_t>(s)});
+    syn.weight.push_back(alone[s].w0);
+    syn.column.push_back(s);
+  }
+  syn.post_of = {0};
+  syn.post_gid = {n};
+  syn.incoming = {n};
+  SourceIndex sources(n + 1);
+  for (std::uint32_t g = 0; g <= n; ++g) sources.mark(g);
+  sources.finalise();
+  ThreadPlasticity plastic(syn, sources, kernels, 256);
+  std::vector<double> input(1, 0.0);
+  std::size_t longest_history = 0;
+  for (Step step = 0; step <= until; ++step) {
+    plastic.process_step(step, input);
+    if (std::find(post.begin(), post.end(), step) != post.end()) {
+      const Spike spike{step, n};
+      plastic.record_post({&spike, 1});
+    }
+    std::vector<Spike> spikes;
+    for (std::uint32_t s = 0; s < n; ++s)
+      if (std::find(pre[s].begin(), pre[s].end(), step) != pre[s].end())
+        spikes.push_back({step, s});
+    plastic.enqueue(spikes);
+    longest_history = std::max(longest_history, plastic.histories()[0].steps.size());
+  }
+  for (std::uint32_t s = 0; s < n; ++s) {
+    // The one-synapse protocol with this synapse's own kernel as kernel 0.
+    const double w_alone = run_protocol(alone[s], pre[s], post, until);
+    EXPECT_EQ(plastic.weight(s), w_alone) << "synapse " << s;
+    EXPECT_NE(plastic.weight(s), alone[s].w0) << "synapse " << s << " never changed";
+  }
+  // The history stays short: spikes every synapse has read are forgotten.
+  EXPECT_LT(longest_history, 20U);
 }
 
 TEST(Stdp, HardBoundsClipSoftBoundsApproach) {
