@@ -73,6 +73,8 @@ EOF
       --overcommit         submit a run that no node can hold (e.g. 4 tasks on a 2-cpu test
                            node) with sbatch --overcommit instead of failing it; such
                            runs share cores: a correctness check, not a timing
+      --no-checkpoint      the runs write no checkpoint (run.sbatch MYELIN_CHECKPOINT=off):
+                           a series of large networks then costs no checkpoint files
       --local              no SLURM: run the series one by one here (run.sbatch + mpirun)
       --slurm              require SLURM (default: SLURM when sbatch reaches a controller)
       --wait               block until the collector job is done, then print the table
@@ -148,6 +150,10 @@ while (($#)); do
       need_val "$1" $#
       POP=$2
       shift 2
+      ;;
+    --no-checkpoint)
+      export MYELIN_CHECKPOINT=off
+      shift
       ;;
     --per-rank)
       [[ $KIND == weak ]] || bad "$1 is for weak scaling"

@@ -129,6 +129,7 @@ std::string summary_json(const RunSummary& s, const RunContext& c) {
       "\"synapses\": {}, \"dt_ms\": {}, \"t_stop_ms\": {}, \"min_delay_ms\": {}, \"epochs\": {}, "
       "\"spikes\": {}, "
       "\"mean_rate_hz\": {}, \"synaptic_events\": {}, \"events_per_s\": {}, \"loop_s\": {}, "
+      "\"checkpoint_s\": {}, "
       "\"phase_s_max_over_ranks\": {}, \"peak_rss_mb_per_rank\": {}, \"neurons_per_rank\": {}, "
       "\"synapses_per_rank\": {}, \"edge_cut\": {}, \"bytes_received_rank0\": {}, "
       "\"bytes_per_epoch\": {}, \"bytes_sent_per_rank\": {}, \"exchange_wait_s_per_rank\": {}, "
@@ -137,12 +138,12 @@ std::string summary_json(const RunSummary& s, const RunContext& c) {
       "\"epoch_steps\": {}, \"spikes_sent\": {}, \"exchange_hidden_s_per_rank\": {}}}",
       version_string, git_sha, c.ranks, c.threads, s.neurons, s.synapses, c.config.simulation.dt,
       s.simulated_ms, static_cast<double>(c.network.min_delay) * c.config.simulation.dt, s.epochs,
-      s.spikes, mean_rate_hz(s), s.synaptic_events, events_per_second(s), s.loop_seconds, phases,
-      json_array(s.peak_rss_mb), json_array(neurons), json_array(synapses),
-      c.network.partition.edge_cut, s.bytes_exchanged, s.bytes_per_epoch, json_array(s.bytes_sent),
-      json_array(s.exchange_wait_s), json_array(s.exchange_transfer_s), phases_per_rank, c.job_id,
-      c.launcher, c.output_file, s.exchange, s.overlap ? "true" : "false", s.epoch_steps,
-      s.spikes_sent, json_array(s.exchange_hidden_s));
+      s.spikes, mean_rate_hz(s), s.synaptic_events, events_per_second(s), s.loop_seconds,
+      s.checkpoint_seconds, phases, json_array(s.peak_rss_mb), json_array(neurons),
+      json_array(synapses), c.network.partition.edge_cut, s.bytes_exchanged, s.bytes_per_epoch,
+      json_array(s.bytes_sent), json_array(s.exchange_wait_s), json_array(s.exchange_transfer_s),
+      phases_per_rank, c.job_id, c.launcher, c.output_file, s.exchange,
+      s.overlap ? "true" : "false", s.epoch_steps, s.spikes_sent, json_array(s.exchange_hidden_s));
 }
 
 }  // namespace myelin

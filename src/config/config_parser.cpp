@@ -12,10 +12,10 @@
 
 #include "config/input_parser.hpp"
 #include "config/overrides.hpp"
-#include "config/param_draw.hpp"
 #include "config/plasticity_parser.hpp"
 #include "config/population_parser.hpp"
 #include "config/toml_reader.hpp"
+#include "core/param_draw.hpp"
 #include "model/parameter_info.hpp"
 #include "myelin/errors.hpp"
 

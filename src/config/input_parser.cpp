@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "model/parameter_info.hpp"
 #include "myelin/errors.hpp"
 
 namespace myelin {
@@ -34,7 +35,7 @@ void read_input(const std::string& name, TableReader r, Config& config) {
     if (p.name == target) pop = &p;
   if (pop == nullptr)
     throw input_error(r.key("target"), "\"" + target + "\"", "no such population");
-  if (pop->model == "spike_source")
+  if (const ModelInfo* model = find_model(pop->model); model && model->emits_given_spikes)
     throw input_error(r.key("target"), "\"" + target + "\"",
                       "a spike_source ignores its inputs; drive a neuron population");
   const double dt = config.simulation.dt;

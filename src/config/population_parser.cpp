@@ -6,7 +6,7 @@
 #include <limits>
 #include <sstream>
 
-#include "config/param_draw.hpp"
+#include "core/param_draw.hpp"
 #include "model/parameter_info.hpp"
 #include "myelin/errors.hpp"
 
@@ -109,14 +109,15 @@ PopulationConfig read_population(const std::string& name, TableReader r,
   PopulationConfig pop;
   pop.name = name;
   pop.model = required(r.string("model"), r, "model");
-  if (pop.model == "spike_source") return read_spike_source(std::move(pop), r, sim);
-  const auto infos = parameters_of(pop.model);
-  if (infos.empty()) {
+  const ModelInfo* model = find_model(pop.model);
+  if (model == nullptr) {
     std::string known;
     for (const auto m : known_models()) known += (known.empty() ? "" : ", ") + std::string(m);
     throw input_error(r.key("model"), "\"" + pop.model + "\"",
                       "unknown model (known: " + known + ")");
   }
+  if (model->emits_given_spikes) return read_spike_source(std::move(pop), r, sim);
+  const auto infos = model->parameters;
   const auto size = required(r.integer("size"), r, "size");
   if (size < 1 || size > (std::int64_t{1} << 31))
     throw input_error(r.key("size"), std::to_string(size), "must be in [1, 2^31]");

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "config/config.hpp"
+#include "core/population_spec.hpp"
 
 namespace myelin {
 

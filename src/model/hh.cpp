@@ -72,7 +72,7 @@ std::span<const std::string_view> hh_recordables() {
 }
 
 template <typename Rates>
-ConductanceNeuronPopulation<Rates>::ConductanceNeuronPopulation(const PopulationConfig& config,
+ConductanceNeuronPopulation<Rates>::ConductanceNeuronPopulation(const PopulationSpec& config,
                                                                 std::span<const Gid> gids,
                                                                 Gid first_gid,
                                                                 const ModelContext& context)
@@ -190,6 +190,29 @@ std::vector<StateArray> ConductanceNeuronPopulation<Rates>::state() {
                               real_state("n", n_)};
   ports_.add_state(out);
   return out;
+}
+
+namespace {
+// Reversal potentials that may come from the Nernst equation.
+constexpr std::array<std::string_view, 2> nernst = {"E_Na", "E_K"};
+}  // namespace
+
+template <>
+const ModelInfo& ConductanceNeuronPopulation<SquidAxonRates>::info() {
+  static const ModelInfo model{.name = "hh",
+                               .parameters = hh_parameters(),
+                               .recordables = hh_recordables(),
+                               .nernst_parameters = nernst};
+  return model;
+}
+
+template <>
+const ModelInfo& ConductanceNeuronPopulation<TraubMilesRates>::info() {
+  static const ModelInfo model{.name = "traub_miles",
+                               .parameters = traub_miles_parameters(),
+                               .recordables = hh_recordables(),
+                               .nernst_parameters = nernst};
+  return model;
 }
 
 template class ConductanceNeuronPopulation<SquidAxonRates>;

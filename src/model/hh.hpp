@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/config.hpp"
+#include "core/population_spec.hpp"
 #include "model/hh_channels.hpp"
 #include "model/model_context.hpp"
 #include "model/parameter_info.hpp"
@@ -37,8 +37,9 @@ std::span<const std::string_view> hh_recordables();
 template <typename Rates>
 class ConductanceNeuronPopulation {
  public:
-  ConductanceNeuronPopulation(const PopulationConfig& config, std::span<const Gid> gids,
+  ConductanceNeuronPopulation(const PopulationSpec& config, std::span<const Gid> gids,
                               Gid first_gid, const ModelContext& context);
+  static const ModelInfo& info();  // specialised per Rates (hh.cpp)
 
   std::size_t size() const { return gid_.size(); }
   void update(std::size_t begin, std::size_t end, Step step, std::span<const double> input,
@@ -62,6 +63,11 @@ class ConductanceNeuronPopulation {
   // State.
   std::vector<double> v_m_, m_, h_, n_;
 };
+
+template <>
+const ModelInfo& ConductanceNeuronPopulation<SquidAxonRates>::info();
+template <>
+const ModelInfo& ConductanceNeuronPopulation<TraubMilesRates>::info();
 
 using HhPopulation = ConductanceNeuronPopulation<SquidAxonRates>;
 using TraubMilesPopulation = ConductanceNeuronPopulation<TraubMilesRates>;

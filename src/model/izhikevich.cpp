@@ -60,9 +60,26 @@ std::optional<std::map<std::string, double>> izhikevich_preset(std::string_view 
   return std::nullopt;
 }
 
-IzhikevichPopulation::IzhikevichPopulation(const PopulationConfig& config,
-                                           std::span<const Gid> gids, Gid first_gid,
-                                           const ModelContext& context)
+namespace {
+constexpr std::array<std::string_view, 2> izh_schemes = {"izh2003", "euler"};
+constexpr std::array<std::string_view, 7> izh_presets = {"RS", "IB", "CH", "FS", "LTS", "RZ", "TC"};
+constexpr std::array<ModelOption, 2> izh_options = {{
+    {"scheme", "izh2003", izh_schemes, "integration scheme"},
+    {"preset", "", izh_presets, "named cell type: sets the defaults of a, b, c, d"},
+}};
+}  // namespace
+
+const ModelInfo& IzhikevichPopulation::info() {
+  static const ModelInfo model{.name = "izhikevich",
+                               .parameters = izhikevich_parameters(),
+                               .recordables = izhikevich_recordables(),
+                               .options = izh_options,
+                               .preset = &izhikevich_preset};
+  return model;
+}
+
+IzhikevichPopulation::IzhikevichPopulation(const PopulationSpec& config, std::span<const Gid> gids,
+                                           Gid first_gid, const ModelContext& context)
     : gid_(gids.begin(), gids.end()),
       dc_(config.dc),
       ports_(context.ports_or_delta(), gids.size(), context.dt),

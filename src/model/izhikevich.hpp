@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/config.hpp"
+#include "core/population_spec.hpp"
 #include "model/model_context.hpp"
 #include "model/parameter_info.hpp"
 #include "model/state_array.hpp"
@@ -36,7 +36,8 @@ std::optional<std::map<std::string, double>> izhikevich_preset(std::string_view 
 
 class IzhikevichPopulation {
  public:
-  IzhikevichPopulation(const PopulationConfig& config, std::span<const Gid> gids, Gid first_gid,
+  static const ModelInfo& info();
+  IzhikevichPopulation(const PopulationSpec& config, std::span<const Gid> gids, Gid first_gid,
                        const ModelContext& context);
 
   std::size_t size() const { return gid_.size(); }

@@ -42,7 +42,15 @@ std::span<const std::string_view> lif_recordables() {
   return recordables;
 }
 
-void check_lif_constraints(const PopulationConfig& pop, std::uint64_t seed) {
+const ModelInfo& LifPopulation::info() {
+  static const ModelInfo model{.name = "lif",
+                               .parameters = parameters,
+                               .recordables = recordables,
+                               .check = &check_lif_constraints};
+  return model;
+}
+
+void check_lif_constraints(const PopulationSpec& pop, std::uint64_t seed) {
   const NeuronParams value{pop, seed};
   const std::string key = "population." + pop.name + ".V_reset";
   for (std::uint32_t i = 0; i < pop.size; ++i) {
@@ -96,8 +104,8 @@ double rising_propagator(double h, double tau_m, double tau_s, double c_m) {
 
 }  // namespace
 
-LifPopulation::LifPopulation(const PopulationConfig& config, std::span<const Gid> gids,
-                             Gid first_gid, const ModelContext& context)
+LifPopulation::LifPopulation(const PopulationSpec& config, std::span<const Gid> gids, Gid first_gid,
+                             const ModelContext& context)
     : gid_(gids.begin(), gids.end()),
       dc_(config.dc),
       ports_(context.ports_or_delta(), gids.size(), context.dt),

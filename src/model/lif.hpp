@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/config.hpp"
+#include "core/population_spec.hpp"
 #include "model/model_context.hpp"
 #include "model/parameter_info.hpp"
 #include "model/state_array.hpp"
@@ -31,14 +31,15 @@ namespace myelin {
 std::span<const ParameterInfo> lif_parameters();
 std::span<const std::string_view> lif_recordables();
 // Cross-parameter checks that the per-parameter ranges cannot express (V_reset < V_th ...).
-void check_lif_constraints(const PopulationConfig& pop, std::uint64_t seed);
+void check_lif_constraints(const PopulationSpec& pop, std::uint64_t seed);
 
 class LifPopulation {
  public:
   // `gids` are the global ids of the neurons this rank owns, ascending; `first_gid` is the gid
   // of the population's neuron 0 (parameters are drawn by population-local index).
-  LifPopulation(const PopulationConfig& config, std::span<const Gid> gids, Gid first_gid,
+  LifPopulation(const PopulationSpec& config, std::span<const Gid> gids, Gid first_gid,
                 const ModelContext& context);
+  static const ModelInfo& info();
 
   std::size_t size() const { return gid_.size(); }
   std::span<const Gid> gids() const { return gid_; }

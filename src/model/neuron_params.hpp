@@ -7,14 +7,14 @@
 #include <string>
 #include <string_view>
 
-#include "config/config.hpp"
-#include "config/param_draw.hpp"
+#include "core/param_draw.hpp"
+#include "core/population_spec.hpp"
 #include "core/random.hpp"
 
 namespace myelin {
 
 struct NeuronParams {
-  const PopulationConfig& pop;
+  const PopulationSpec& pop;
   std::uint64_t seed;
 
   double operator()(std::string_view name, std::uint32_t i) const {

@@ -1,61 +1,61 @@
 #include "model/parameter_info.hpp"
 
-#include <array>
+#include <vector>
 
-#include "model/hh.hpp"
-#include "model/izhikevich.hpp"
-#include "model/lif.hpp"
+#include "model/model_registry.hpp"
 
 namespace myelin {
 
-namespace {
-constexpr std::array<std::string_view, 5> models = {"lif", "hh", "traub_miles", "izhikevich",
-                                                    "spike_source"};
-
-constexpr std::array<std::string_view, 2> izh_schemes = {"izh2003", "euler"};
-constexpr std::array<std::string_view, 7> izh_presets = {"RS", "IB", "CH", "FS", "LTS", "RZ", "TC"};
-constexpr std::array<ModelOption, 2> izh_options = {{
-    {"scheme", "izh2003", izh_schemes, "integration scheme"},
-    {"preset", "", izh_presets, "named cell type: sets the defaults of a, b, c, d"},
-}};
-}  // namespace
+const ModelInfo* find_model(std::string_view name) {
+  const ModelInfo* found = nullptr;
+  Models::for_each([&]<class Model>() {
+    if (found == nullptr && Model::info().name == name) found = &Model::info();
+  });
+  return found;
+}
 
 std::span<const ParameterInfo> parameters_of(std::string_view model) {
-  if (model == "lif") return lif_parameters();
-  if (model == "hh") return hh_parameters();
-  if (model == "traub_miles") return traub_miles_parameters();
-  if (model == "izhikevich") return izhikevich_parameters();
-  return {};
+  const ModelInfo* m = find_model(model);
+  return m ? m->parameters : std::span<const ParameterInfo>();
 }
 
 std::span<const ModelOption> options_of(std::string_view model) {
-  if (model == "izhikevich") return izh_options;
-  return {};
+  const ModelInfo* m = find_model(model);
+  return m ? m->options : std::span<const ModelOption>();
 }
 
 std::map<std::string, double> preset_defaults(std::string_view model, std::string_view preset) {
-  if (model == "izhikevich" && !preset.empty())
-    if (auto p = izhikevich_preset(preset)) return *p;
+  const ModelInfo* m = find_model(model);
+  if (m && m->preset && !preset.empty())
+    if (auto p = m->preset(preset)) return *p;
   return {};
 }
 
 bool accepts_nernst(std::string_view model, std::string_view parameter) {
-  return (model == "hh" || model == "traub_miles") && (parameter == "E_Na" || parameter == "E_K");
+  const ModelInfo* m = find_model(model);
+  if (!m) return false;
+  for (const std::string_view p : m->nernst_parameters)
+    if (p == parameter) return true;
+  return false;
 }
 
 std::span<const std::string_view> known_models() {
-  return models;
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> out;
+    Models::for_each([&]<class Model>() { out.push_back(Model::info().name); });
+    return out;
+  }();
+  return names;
 }
 
-void check_model_constraints(const PopulationConfig& population, std::uint64_t seed) {
-  if (population.model == "lif") check_lif_constraints(population, seed);
+void check_model_constraints(const PopulationSpec& population, std::uint64_t seed) {
+  const ModelInfo* m = find_model(population.model);
+  if (m && m->check) m->check(population, seed);
 }
 
 std::span<const std::string_view> recordable_variables(std::string_view model) {
-  if (model == "lif") return lif_recordables();
-  if (model == "hh" || model == "traub_miles") return hh_recordables();
-  if (model == "izhikevich") return izhikevich_recordables();
-  return {};
+  const ModelInfo* m = find_model(model);
+  return m ? m->recordables : std::span<const std::string_view>();
 }
 
 }  // namespace myelin

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,6 +31,29 @@ struct ModelOption {
   std::string_view meaning;
 };
 
+struct PopulationSpec;
+
+// What a cell model declares about itself; every model class has `static const ModelInfo&
+// info()`, and model/model_registry.hpp lists the classes. The config parser, the checks, the
+// recorder and the README's reference all read this.
+struct ModelInfo {
+  std::string_view name;  // the config's `model = "..."`
+  std::span<const ParameterInfo> parameters = {};
+  std::span<const std::string_view> recordables = {};  // for [output.traces]
+  std::span<const ModelOption> options = {};
+  // Parameters that may be given as { nernst = { z, c_in, c_out } }.
+  std::span<const std::string_view> nernst_parameters = {};
+  // Cross-parameter checks the per-parameter ranges cannot express (nullptr: none).
+  void (*check)(const PopulationSpec&, std::uint64_t seed) = nullptr;
+  // The defaults a named preset option sets (nullptr: the model has no presets).
+  std::optional<std::map<std::string, double>> (*preset)(std::string_view name) = nullptr;
+  // spike_source: its neurons emit configured spike times and take no input.
+  bool emits_given_spikes = false;
+};
+
+// The model named `name` (nullptr when no model has that name).
+const ModelInfo* find_model(std::string_view name);
+
 // The parameter table of a model, or an empty span when the model is unknown.
 std::span<const ParameterInfo> parameters_of(std::string_view model);
 
@@ -45,8 +69,7 @@ std::span<const std::string_view> known_models();
 // Cross-parameter checks of a population whose parameters each passed their range check
 // (for example V_reset < V_th, for every neuron when a value is a distribution). Throws
 // InputError naming the key.
-struct PopulationConfig;
-void check_model_constraints(const PopulationConfig& population, std::uint64_t seed);
+void check_model_constraints(const PopulationSpec& population, std::uint64_t seed);
 
 // Recordable state variables of a model (for [output.traces]).
 std::span<const std::string_view> recordable_variables(std::string_view model);

@@ -2,7 +2,12 @@
 
 namespace myelin {
 
-SpikeSourcePopulation::SpikeSourcePopulation(const PopulationConfig& config,
+const ModelInfo& SpikeSourcePopulation::info() {
+  static const ModelInfo model{.name = "spike_source", .emits_given_spikes = true};
+  return model;
+}
+
+SpikeSourcePopulation::SpikeSourcePopulation(const PopulationSpec& config,
                                              std::span<const Gid> gids, Gid first_gid,
                                              const ModelContext&)
     : gid_(gids.begin(), gids.end()) {
@@ -34,7 +39,7 @@ void SpikeSourcePopulation::update(std::size_t begin, std::size_t end, Step step
 }
 
 double SpikeSourcePopulation::value(std::size_t, std::size_t) const {
-  return 0.0;  // nothing to record: recordable_variables("spike_source") is empty
+  return 0.0;  // nothing to record: info().recordables is empty
 }
 
 std::vector<StateArray> SpikeSourcePopulation::state() {

@@ -9,8 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "config/config.hpp"
+#include "core/population_spec.hpp"
 #include "model/model_context.hpp"
+#include "model/parameter_info.hpp"
 #include "model/state_array.hpp"
 #include "myelin/health.hpp"
 #include "myelin/types.hpp"
@@ -19,8 +20,9 @@ namespace myelin {
 
 class SpikeSourcePopulation {
  public:
-  SpikeSourcePopulation(const PopulationConfig& config, std::span<const Gid> gids, Gid first_gid,
+  SpikeSourcePopulation(const PopulationSpec& config, std::span<const Gid> gids, Gid first_gid,
                         const ModelContext& context);
+  static const ModelInfo& info();
 
   std::size_t size() const { return gid_.size(); }
   std::span<const Gid> gids() const { return gid_; }

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "config/param_draw.hpp"
+#include "core/param_draw.hpp"
 #include "core/random.hpp"
 #include "myelin/errors.hpp"
 #include "network/generators.hpp"

@@ -55,18 +55,13 @@ std::vector<Population> make_populations(const Config& config, const LocalNetwor
                                network.ports[p]};
     const auto& gids = network.local_gids[p];
     const Gid first = network.populations[p].first;
-    if (pop.model == "lif")
-      out.emplace_back(std::in_place_type<LifPopulation>, pop, gids, first, context);
-    else if (pop.model == "hh")
-      out.emplace_back(std::in_place_type<HhPopulation>, pop, gids, first, context);
-    else if (pop.model == "traub_miles")
-      out.emplace_back(std::in_place_type<TraubMilesPopulation>, pop, gids, first, context);
-    else if (pop.model == "izhikevich")
-      out.emplace_back(std::in_place_type<IzhikevichPopulation>, pop, gids, first, context);
-    else if (pop.model == "spike_source")
-      out.emplace_back(std::in_place_type<SpikeSourcePopulation>, pop, gids, first, context);
-    else
-      throw std::logic_error("no population type for model " + pop.model);
+    bool made = false;
+    Models::for_each([&]<class Model>() {
+      if (made || Model::info().name != pop.model) return;
+      out.emplace_back(std::in_place_type<Model>, pop, gids, first, context);
+      made = true;
+    });
+    if (!made) throw std::logic_error("no population type for model " + pop.model);
   }
   return out;
 }
@@ -135,6 +130,7 @@ RunSummary Simulation::run(ResultSink& sink, const ProgressFn& progress) {
   summary.synaptic_events = comm_.sum(local_events_);
   summary.simulated_ms = config_.simulation.t_stop;
   summary.loop_seconds = comm_.max(loop_seconds_);
+  summary.checkpoint_seconds = comm_.max(checkpoint_seconds_);
   summary.epochs = counters.epochs;
   summary.bytes_exchanged = counters.bytes_received;
   for (std::size_t ph = 0; ph < phase_names.size(); ++ph) {
@@ -333,7 +329,10 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
 #pragma omp master
         {
           try {
+            const auto written_start = PhaseTimes::Clock::now();
             write_checkpoint(end);
+            checkpoint_seconds_ +=
+                std::chrono::duration<double>(PhaseTimes::Clock::now() - written_start).count();
           } catch (...) {
             failure = std::current_exception();
             stop = true;
@@ -350,7 +349,10 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
     Health ignored;
     exchange_->finish(tail, ignored);
   }
-  loop_seconds_ = std::chrono::duration<double>(PhaseTimes::Clock::now() - loop_start).count();
+  // Checkpoint writes are not simulation: reported apart, so a run's real-time factor is the
+  // same with and without them.
+  loop_seconds_ = std::chrono::duration<double>(PhaseTimes::Clock::now() - loop_start).count() -
+                  checkpoint_seconds_;
   for (const auto e : thread_events) local_events_ += e;
   if (failure) std::rethrow_exception(failure);
   if (health.failed) raise_blow_up(health);

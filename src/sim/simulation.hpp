@@ -31,7 +31,9 @@ struct RunSummary {
   std::uint64_t synapses = 0;
   std::uint64_t synaptic_events = 0;
   double simulated_ms = 0.0;
-  double loop_seconds = 0.0;                     // wall time of the epoch loop (slowest rank)
+  double loop_seconds =
+      0.0;  // wall time of the epoch loop without checkpoint writes (slowest rank)
+  double checkpoint_seconds = 0.0;               // writing checkpoints (slowest rank)
   std::vector<std::vector<double>> phase_times;  // [rank][phase] s
   std::vector<double> peak_rss_mb;               // [rank]
   std::uint64_t bytes_exchanged = 0;             // payload received by rank 0, over the run
@@ -103,6 +105,7 @@ class Simulation {
   std::uint64_t local_events_ = 0;
   std::uint64_t spikes_ = 0;
   double loop_seconds_ = 0.0;
+  double checkpoint_seconds_ = 0.0;
   Step stopped_at_ = 0;  // end of the last epoch when the run stopped early
   CheckpointPlan checkpoints_;
   Step start_step_ = 0;        // 0, or the step of the checkpoint the run continues from

@@ -2,7 +2,9 @@
 # The architecture's rules that a compiler does not check:
 #   - MPI functions are called in src/comm only (everything else talks to a Communicator);
 #   - model code calls neither MPI nor OpenMP;
-#   - a lower layer never includes a higher one (config -> network -> sim -> io -> app).
+#   - a lower layer never includes a higher one (config -> network -> sim -> io -> app);
+#   - models and core depend on no layer: they read a population as core/population_spec.hpp,
+#     not the config's types.
 # Fails naming each offending line.
 set -u
 src="$3/src"
@@ -19,7 +21,8 @@ while IFS= read -r line; do report "MPI or OpenMP in model code: $line"; done < 
 # layer -> folders it must not include
 declare -A forbidden=(
   [config]="network sim io app"
-  [model]="network sim io app"
+  [core]="config model network sim io app"
+  [model]="config network sim io app"
   [network]="sim io app"
   [sim]="io app"
   [io]="app"

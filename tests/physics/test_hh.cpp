@@ -19,7 +19,7 @@ namespace {
 template <typename Population>
 std::vector<double> spike_times(const std::string& model, std::span<const ParameterInfo> params,
                                 double dt, double t_stop, double i_e, double* v_max = nullptr) {
-  PopulationConfig pop;
+  PopulationSpec pop;
   pop.name = "hh";
   pop.model = model;
   pop.size = 1;

@@ -13,7 +13,7 @@ namespace myelin {
 namespace {
 
 std::vector<double> izhikevich_spikes(const std::string& scheme, double dt) {
-  PopulationConfig pop;
+  PopulationSpec pop;
   pop.name = "rs";
   pop.model = "izhikevich";
   pop.size = 1;

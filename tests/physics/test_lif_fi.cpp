@@ -56,7 +56,7 @@ double analytic_rate_hz(double current_na) {
 
 // 1 / mean ISI between the first and the last spike of a `seconds` run.
 double simulated_rate_hz(double current_na, double dt, double seconds) {
-  PopulationConfig pop;
+  PopulationSpec pop;
   pop.name = "fi";
   pop.model = "lif";
   pop.size = 1;

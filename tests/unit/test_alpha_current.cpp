@@ -53,8 +53,8 @@ TEST(AlphaCurrent, StepMeanIsTheExactIntegral) {
   EXPECT_EQ(d.conductance, 0.0);
 }
 
-PopulationConfig lif_no_spikes() {
-  PopulationConfig pop;
+PopulationSpec lif_no_spikes() {
+  PopulationSpec pop;
   pop.name = "p";
   pop.model = "lif";
   pop.size = 1;
@@ -167,7 +167,7 @@ void check_crossing_and_refractory_end(SynapseKind kind, double w) {
                  : w * tau_m * tau_s / (c_m * (tau_m - tau_s)) *
                        (std::exp(-t / tau_m) - std::exp(-t / tau_s));
   };
-  PopulationConfig pop = lif_no_spikes();
+  PopulationSpec pop = lif_no_spikes();
   pop.params["V_th"] = ParamValue::constant(-55.0);
   pop.params["t_ref"] = ParamValue::constant(t_ref);
   const std::vector<Gid> gids{0};

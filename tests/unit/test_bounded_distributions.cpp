@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "config/config_parser.hpp"
-#include "config/param_draw.hpp"
+#include "core/param_draw.hpp"
 #include "model/hh.hpp"
 #include "model/izhikevich.hpp"
 #include "model/lif.hpp"

@@ -9,8 +9,8 @@
 namespace myelin {
 namespace {
 
-PopulationConfig lif_config(std::uint32_t size, std::map<std::string, double> overrides = {}) {
-  PopulationConfig pop;
+PopulationSpec lif_config(std::uint32_t size, std::map<std::string, double> overrides = {}) {
+  PopulationSpec pop;
   pop.name = "p";
   pop.model = "lif";
   pop.size = size;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "config/config.hpp"
+#include "core/population_spec.hpp"
 #include "core/random.hpp"
 
 namespace myelin {
