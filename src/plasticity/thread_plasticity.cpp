@@ -47,11 +47,16 @@ void ThreadPlasticity::requeue(std::span<const Spike> spikes, Step from) {
 }
 
 void ThreadPlasticity::forget(History& h, std::uint32_t readers) const {
-  while (h.consumed.size() >= 2 && h.consumed[0] == readers && h.consumed[1] == readers) {
-    h.steps.pop_front();
-    h.consumed.pop_front();
-    h.y.erase(h.y.begin(), h.y.begin() + static_cast<std::ptrdiff_t>(n_kernels_));
+  while (h.size() >= 2 && h.consumed[h.head] == readers && h.consumed[h.head + 1] == readers) {
+    ++h.head;
     ++h.first;
+  }
+  if (h.head >= 32 && 2 * h.head >= h.steps.size()) {
+    const auto dropped = static_cast<std::ptrdiff_t>(h.head);
+    h.steps.erase(h.steps.begin(), h.steps.begin() + dropped);
+    h.consumed.erase(h.consumed.begin(), h.consumed.begin() + dropped);
+    h.y.erase(h.y.begin(), h.y.begin() + dropped * static_cast<std::ptrdiff_t>(n_kernels_));
+    h.head = 0;
   }
 }
 
@@ -65,8 +70,8 @@ void ThreadPlasticity::process_step(Step step, std::span<double> input) {
     const std::uint32_t post = synapses_.post_of[target.channel];
     History& h = history_[post];
     // Postsynaptic spikes that reached the synapse before this arrival, not yet paired.
-    while (s.next_post < h.first + h.steps.size()) {
-      const std::size_t at = static_cast<std::size_t>(s.next_post - h.first);
+    while (s.next_post < h.first + h.size()) {
+      const std::size_t at = h.head + static_cast<std::size_t>(s.next_post - h.first);
       const Step post_arrival = h.steps[at] + k.dendritic;
       if (post_arrival >= arrival) break;
       stdp_post(k, weights_[j], s, post_arrival);
@@ -77,7 +82,7 @@ void ThreadPlasticity::process_step(Step step, std::span<double> input) {
     Step last_post = never;
     double y = 0.0;
     if (s.next_post > 0) {
-      const std::size_t at = static_cast<std::size_t>(s.next_post - 1 - h.first);
+      const std::size_t at = h.head + static_cast<std::size_t>(s.next_post - 1 - h.first);
       last_post = h.steps[at] + k.dendritic;
       y = h.y[at * n_kernels_ + target.rule];
     }
@@ -96,7 +101,7 @@ void ThreadPlasticity::record_post(std::span<const Spike> spikes) {
     History& h = history_[static_cast<std::size_t>(it - synapses_.post_gid.begin())];
     // The trace of every kernel just after this spike, from the one after the previous spike
     // (arrival times differ by the same steps as spike times: the dendritic delay cancels).
-    const bool first_spike = h.steps.empty();
+    const bool first_spike = h.size() == 0;
     const Step last = first_spike ? never : h.steps.back();
     const std::size_t previous = h.y.size() - (first_spike ? 0 : n_kernels_);
     for (std::size_t r = 0; r < n_kernels_; ++r) {

@@ -9,7 +9,6 @@
 // no atomics; spike order is the canonical one, so every split gives the same weights.
 
 #include <cstdint>
-#include <deque>
 #include <span>
 #include <vector>
 
@@ -45,10 +44,14 @@ class ThreadPlasticity {
   // read). The postsynaptic trace just after each spike is kept here once per kernel instead
   // of in every synapse: it depends on the target's spikes alone.
   struct History {
-    std::deque<Step> steps;              // postsynaptic spike steps, oldest first
-    std::deque<std::uint32_t> consumed;  // synapses that have read each one
-    std::deque<double> y;                // [spike][kernel] trace just after the spike
-    std::uint64_t first = 0;             // sequence number of steps.front()
+    // Contiguous per target (a deque costs a map lookup per access); entries before `head` are
+    // forgotten and dropped in bulk once they are half of the arrays.
+    std::vector<Step> steps;              // postsynaptic spike steps, oldest first
+    std::vector<std::uint32_t> consumed;  // synapses that have read each one
+    std::vector<double> y;                // [spike][kernel] trace just after the spike
+    std::size_t head = 0;                 // first entry not forgotten
+    std::uint64_t first = 0;              // sequence number of steps[head]
+    std::size_t size() const { return steps.size() - head; }
   };
 
   // Checkpoints (plasticity/plasticity_state.cpp). Every value here is a function of the

@@ -191,7 +191,7 @@ void Simulation::write_checkpoint(Step end) {
       const ThreadPlasticity::History& h = plasticity_[post.thread].histories()[post.index];
       gids.push_back(post.gid);
       first.push_back(h.first);
-      count.push_back(h.steps.size());
+      count.push_back(h.size());
     }
     const auto offsets = flat_offsets(posts, count, net.n_global, comm_);
     const std::uint64_t kernels = net.plastic.size();  // postsynaptic traces per spike
@@ -199,11 +199,12 @@ void Simulation::write_checkpoint(Step end) {
     std::vector<double> y;
     for (std::size_t i = 0; i < posts.size(); ++i) {
       const ThreadPlasticity::History& h = plasticity_[posts[i].thread].histories()[posts[i].index];
-      add_run(flat, offsets[posts[i].gid], h.steps.size());
-      add_run(flat_y, offsets[posts[i].gid] * kernels, h.y.size());
-      steps.insert(steps.end(), h.steps.begin(), h.steps.end());
-      consumed.insert(consumed.end(), h.consumed.begin(), h.consumed.end());
-      y.insert(y.end(), h.y.begin(), h.y.end());
+      const auto head = static_cast<std::ptrdiff_t>(h.head);
+      add_run(flat, offsets[posts[i].gid], h.size());
+      add_run(flat_y, offsets[posts[i].gid] * kernels, h.size() * kernels);
+      steps.insert(steps.end(), h.steps.begin() + head, h.steps.end());
+      consumed.insert(consumed.end(), h.consumed.begin() + head, h.consumed.end());
+      y.insert(y.end(), h.y.begin() + head * static_cast<std::ptrdiff_t>(kernels), h.y.end());
     }
     const auto by_gid = single_runs(gids);
     out.write("plasticity/history/first", net.n_global, by_gid, as_const(first));
@@ -327,6 +328,7 @@ void Simulation::restore(StateReader& in) {
     for (std::size_t i = 0; i < posts.size(); ++i) {
       ThreadPlasticity::History& h = plasticity_[posts[i].thread].histories()[posts[i].index];
       h.first = first[i];
+      h.head = 0;
       h.steps.assign(steps.begin() + static_cast<std::ptrdiff_t>(at),
                      steps.begin() + static_cast<std::ptrdiff_t>(at + count[i]));
       h.y.assign(y.begin() + static_cast<std::ptrdiff_t>(at * kernels),

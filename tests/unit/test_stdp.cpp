@@ -171,7 +171,7 @@ TEST(Stdp, SynapsesSharingATargetEndAsEachAlone) {
       if (std::find(pre[s].begin(), pre[s].end(), step) != pre[s].end())
         spikes.push_back({step, s});
     plastic.enqueue(spikes);
-    longest_history = std::max(longest_history, plastic.histories()[0].steps.size());
+    longest_history = std::max(longest_history, plastic.histories()[0].size());
   }
   for (std::uint32_t s = 0; s < n; ++s) {
     // The one-synapse protocol with this synapse's own kernel as kernel 0.
