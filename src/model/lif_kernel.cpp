@@ -1,0 +1,195 @@
+// Highway compiles this file once per SIMD target (hwy/foreach_target.h re-includes it).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "model/lif_kernel.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+// foreach_target.h must come first.
+#include <hwy/contrib/math/math-inl.h>
+#include <hwy/highway.h>
+
+#include <array>
+#include <numbers>
+
+#include "model/lif_kernel.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace myelin::lif_kernel::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Philox4x32-10 (Random123's constants), one counter per u64 lane, each word in the low half of
+// its lane so that MulEven gives the full 32x32 -> 64 bit product.
+struct Key {
+  std::array<std::uint32_t, 10> k0, k1;
+};
+
+inline Key round_keys(std::uint64_t seed) {
+  Key key;
+  auto a = static_cast<std::uint32_t>(seed);
+  auto b = static_cast<std::uint32_t>(seed >> 32);
+  for (std::size_t r = 0; r < 10; ++r) {
+    key.k0[r] = a;
+    key.k1[r] = b;
+    a += 0x9E3779B9u;
+    b += 0xBB67AE85u;
+  }
+  return key;
+}
+
+template <class D64, class V = hn::Vec<D64>>
+HWY_INLINE void philox(D64 du, const Key& key, V& c0, V& c1, V& c2, V& c3) {
+  const hn::Repartition<std::uint32_t, D64> d32;
+  const V low = hn::Set(du, 0xFFFFFFFFu);
+  const auto m0 = hn::BitCast(d32, hn::Set(du, 0xD2511F53u));
+  const auto m1 = hn::BitCast(d32, hn::Set(du, 0xCD9E8D57u));
+  for (std::size_t r = 0; r < 10; ++r) {
+    const V p0 = hn::MulEven(m0, hn::BitCast(d32, c0));
+    const V p1 = hn::MulEven(m1, hn::BitCast(d32, c2));
+    c0 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), c1), hn::Set(du, key.k0[r]));
+    c1 = hn::And(p1, low);
+    c2 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), c3), hn::Set(du, key.k1[r]));
+    c3 = hn::And(p0, low);
+  }
+}
+
+// rng::uniform_open: 53 bits, (bits + 0.5) 2^-53, the same IEEE operations.
+template <class DF, class V64>
+HWY_INLINE hn::Vec<DF> uniform_open(DF df, V64 hi, V64 lo) {
+  const hn::RebindToSigned<DF> di;
+  const hn::RebindToUnsigned<DF> du;
+  const V64 bits = hn::And(hn::Xor(hn::ShiftLeft<21>(hi), hn::ShiftRight<11>(lo)),
+                           hn::Set(du, (std::uint64_t{1} << 53) - 1));
+  const auto x = hn::ConvertTo(df, hn::BitCast(di, bits));
+  return hn::Mul(hn::Add(x, hn::Set(df, 0.5)), hn::Set(df, 0x1p-53));
+}
+
+// rng::normal_pair(rng::philox(seed, Stream::noise, gid, pair_lo, pair_hi)) for the gids at
+// `gid`, with the vector log, sin and cos.
+template <class DF>
+HWY_INLINE void normal_pair(DF df, const Key& key, std::uint32_t pair_lo, std::uint32_t pair_hi,
+                            const Gid* gid, hn::Vec<DF>& first, hn::Vec<DF>& second) {
+  const hn::RebindToUnsigned<DF> du;
+  const hn::Rebind<std::uint32_t, DF> dgid;
+  using V64 = hn::Vec<decltype(du)>;
+  V64 c0 = hn::Set(du, 1u);  // rng::Stream::noise
+  V64 c1 = hn::PromoteTo(du, hn::LoadU(dgid, gid));
+  V64 c2 = hn::Set(du, pair_lo);
+  V64 c3 = hn::Set(du, pair_hi);
+  philox(du, key, c0, c1, c2, c3);
+  const auto u1 = uniform_open(df, c0, c1);
+  const auto u2 = uniform_open(df, c2, c3);
+  const auto r = hn::Sqrt(hn::Mul(hn::Set(df, -2.0), hn::Log(df, u1)));
+  const auto phi = hn::Mul(hn::Set(df, 2.0 * std::numbers::pi), u2);
+  first = hn::Mul(r, hn::Cos(df, phi));
+  second = hn::Mul(r, hn::Sin(df, phi));
+}
+
+// Neurons [i, i + Lanes(d)); returns the lanes whose stored V_m is bad.
+template <class D>
+HWY_INLINE hn::Mask<D> block(D d, const Args& a, const Key& key, std::size_t i,
+                             std::vector<Rare>& rare) {
+  using V = hn::Vec<D>;
+  const V v_old = hn::LoadU(d, a.v_m + i);
+  V v_inf = hn::LoadU(d, a.v_inf + i);
+  if (a.dc != 0.0) v_inf = hn::Add(v_inf, hn::Mul(hn::LoadU(d, a.dc_gain + i), hn::Set(d, a.dc)));
+  V v = hn::Add(v_inf, hn::Mul(hn::Sub(v_old, v_inf), hn::LoadU(d, a.decay + i)));
+  if (!a.currents.empty()) {
+    V synaptic = hn::Zero(d);
+    for (const CurrentPort& p : a.currents) {
+      synaptic = hn::Add(synaptic, hn::Mul(hn::LoadU(d, p.state + i), hn::LoadU(d, p.step + i)));
+      if (p.rising != nullptr)
+        synaptic =
+            hn::Add(synaptic, hn::Mul(hn::LoadU(d, p.rising + i), hn::LoadU(d, p.rising_step + i)));
+    }
+    v = hn::Add(v, synaptic);
+  }
+  V xi = hn::Zero(d);
+  if (a.noise == Noise::fresh_pair) {
+    V spare;
+    normal_pair(d, key, a.pair_lo, a.pair_hi, a.gid + i, xi, spare);
+    hn::StoreU(spare, d, a.spare_noise + i);
+  } else if (a.noise == Noise::spare) {
+    xi = hn::LoadU(d, a.spare_noise + i);
+  }
+  if (a.noise != Noise::none) v = hn::Add(v, hn::Mul(hn::LoadU(d, a.noise_step + i), xi));
+  if (!a.delta.empty()) {
+    V jump = hn::Zero(d);
+    for (const double* row : a.delta) jump = hn::Add(jump, hn::LoadU(d, row + i));
+    v = hn::Add(v, jump);
+  }
+  // Clamped for a whole step: V_reset, one step less to wait, the inputs lost (as in NEST).
+  const V r = hn::LoadU(d, a.refractory + i);
+  const V one = hn::Set(d, 1.0);
+  const auto clamped = hn::Ge(r, one);
+  v = hn::IfThenElse(clamped, hn::LoadU(d, a.v_reset + i), v);
+  hn::StoreU(hn::IfThenElse(clamped, hn::Sub(r, one), r), d, a.refractory + i);
+  const auto ending = hn::And(hn::Gt(r, hn::Zero(d)), hn::Lt(r, one));
+  const auto flagged = hn::Or(ending, hn::Gt(v, hn::LoadU(d, a.v_th + i)));
+  v = hn::IfThenElse(flagged, v_old, v);
+  hn::StoreU(v, d, a.v_m + i);
+  if (!hn::AllFalse(d, flagged)) [[unlikely]] {
+    constexpr std::size_t max_lanes = HWY_MAX_BYTES / sizeof(double);
+    alignas(HWY_MAX_BYTES) std::array<double, max_lanes> xi_lanes;
+    std::array<std::uint8_t, (max_lanes + 7) / 8> bits{};
+    hn::StoreU(xi, d, xi_lanes.data());
+    hn::StoreMaskBits(d, flagged, bits.data());
+    for (std::size_t j = 0; j < hn::Lanes(d); ++j)
+      if ((bits[j / 8] >> (j % 8)) & 1) rare.push_back({i + j, xi_lanes[j]});
+  }
+  return hn::Not(hn::Le(hn::Abs(v), hn::Set(d, a.v_bound)));
+}
+
+bool membrane_step_impl(const Args& a, std::size_t begin, std::size_t end,
+                        std::vector<Rare>& rare) {
+  const Key key = round_keys(a.seed);
+  const hn::ScalableTag<double> d;
+  const std::size_t lanes = hn::Lanes(d);
+  std::size_t i = begin;
+  auto bad = hn::MaskFromVec(hn::Zero(d));
+  for (; i + lanes <= end; i += lanes) bad = hn::Or(bad, block(d, a, key, i, rare));
+  bool any_bad = !hn::AllFalse(d, bad);
+  // The tail on one-lane vectors: the same operations, so the same bits as in a full vector.
+  const hn::CappedTag<double, 1> d1;
+  for (; i < end; ++i) any_bad |= !hn::AllFalse(d1, block(d1, a, key, i, rare));
+  return any_bad;
+}
+
+void normal_pairs_impl(std::uint64_t seed, std::uint32_t pair_lo, std::uint32_t pair_hi,
+                       const Gid* gid, std::size_t n, double* first, double* second) {
+  const Key key = round_keys(seed);
+  const hn::ScalableTag<double> d;
+  std::size_t i = 0;
+  hn::Vec<decltype(d)> x, y;
+  for (; i + hn::Lanes(d) <= n; i += hn::Lanes(d)) {
+    normal_pair(d, key, pair_lo, pair_hi, gid + i, x, y);
+    hn::StoreU(x, d, first + i);
+    hn::StoreU(y, d, second + i);
+  }
+  const hn::CappedTag<double, 1> d1;
+  hn::Vec<decltype(d1)> x1, y1;
+  for (; i < n; ++i) {
+    normal_pair(d1, key, pair_lo, pair_hi, gid + i, x1, y1);
+    hn::StoreU(x1, d1, first + i);
+    hn::StoreU(y1, d1, second + i);
+  }
+}
+
+}  // namespace myelin::lif_kernel::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace myelin::lif_kernel {
+
+HWY_EXPORT(membrane_step_impl);
+HWY_EXPORT(normal_pairs_impl);
+
+bool membrane_step(const Args& args, std::size_t begin, std::size_t end, std::vector<Rare>& rare) {
+  return HWY_DYNAMIC_DISPATCH(membrane_step_impl)(args, begin, end, rare);
+}
+
+void normal_pairs(std::uint64_t seed, std::uint32_t pair_lo, std::uint32_t pair_hi,
+                  std::span<const Gid> gids, double* first, double* second) {
+  HWY_DYNAMIC_DISPATCH(normal_pairs_impl)
+  (seed, pair_lo, pair_hi, gids.data(), gids.size(), first, second);
+}
+
+}  // namespace myelin::lif_kernel
+#endif
