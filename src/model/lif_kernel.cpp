@@ -16,36 +16,68 @@ namespace myelin::lif_kernel::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 // Philox4x32-10 (Random123's constants), one counter per u64 lane, each word in the low half of
-// its lane so that MulEven gives the full 32x32 -> 64 bit product.
+// its lane so that MulEven gives the full 32x32 -> 64 bit product. Only the gid word of the
+// counter differs between lanes, so most of the first two rounds is the same scalar for every
+// lane; the round keys are broadcast once per call into `lanes` (loads are cheaper than
+// re-broadcasting in every block).
+constexpr std::uint64_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;
+constexpr std::size_t max_lanes = HWY_MAX_BYTES / sizeof(double);
+
 struct Key {
-  std::array<std::uint32_t, 10> k0, k1;
+  // Round 1: c0 = gid ^ x1, c1 = l1, c2 = c2_1, c3 = c3_1 (scalars but c0).
+  std::uint64_t x1 = 0, c2_1 = 0, c3_1 = 0;
+  // Round 2: c0, c1 scalars; c2 = hi(m0 c0_1) ^ x2, c3 = lo(m0 c0_1).
+  std::uint64_t c0_2 = 0, c1_2 = 0, x2 = 0;
+  // Rounds 3..10: k0, k1 of round r at lanes[2 (r - 2)], lanes[2 (r - 2) + 1]; then c0_2, c1_2.
+  alignas(HWY_MAX_BYTES) std::array<std::array<std::uint64_t, max_lanes>, 18> lanes{};
 };
 
-inline Key round_keys(std::uint64_t seed) {
-  Key key;
+inline Key round_keys(std::uint64_t seed, std::uint32_t pair_lo, std::uint32_t pair_hi) {
+  std::array<std::uint64_t, 10> k0{}, k1{};
   auto a = static_cast<std::uint32_t>(seed);
   auto b = static_cast<std::uint32_t>(seed >> 32);
   for (std::size_t r = 0; r < 10; ++r) {
-    key.k0[r] = a;
-    key.k1[r] = b;
+    k0[r] = a;
+    k1[r] = b;
     a += 0x9E3779B9u;
     b += 0xBB67AE85u;
+  }
+  constexpr std::uint64_t low = 0xFFFFFFFFu;
+  Key key;
+  const std::uint64_t p0 = m0 * 1u;  // counter word 0: rng::Stream::noise
+  const std::uint64_t p1 = m1 * pair_lo;
+  key.x1 = (p1 >> 32) ^ k0[0];
+  const std::uint64_t c1_1 = p1 & low;
+  key.c2_1 = (p0 >> 32) ^ pair_hi ^ k1[0];
+  key.c3_1 = p0 & low;
+  const std::uint64_t q1 = m1 * key.c2_1;
+  key.c0_2 = (q1 >> 32) ^ c1_1 ^ k0[1];
+  key.c1_2 = q1 & low;
+  key.x2 = key.c3_1 ^ k1[1];
+  for (std::size_t r = 2; r < 10; ++r) {
+    key.lanes[2 * (r - 2)].fill(k0[r]);
+    key.lanes[2 * (r - 2) + 1].fill(k1[r]);
   }
   return key;
 }
 
 template <class D64, class V = hn::Vec<D64>>
-HWY_INLINE void philox(D64 du, const Key& key, V& c0, V& c1, V& c2, V& c3) {
+HWY_INLINE void philox(D64 du, const Key& key, V gid, V& c0, V& c1, V& c2, V& c3) {
   const hn::Repartition<std::uint32_t, D64> d32;
   const V low = hn::Set(du, 0xFFFFFFFFu);
-  const auto m0 = hn::BitCast(d32, hn::Set(du, 0xD2511F53u));
-  const auto m1 = hn::BitCast(d32, hn::Set(du, 0xCD9E8D57u));
-  for (std::size_t r = 0; r < 10; ++r) {
-    const V p0 = hn::MulEven(m0, hn::BitCast(d32, c0));
-    const V p1 = hn::MulEven(m1, hn::BitCast(d32, c2));
-    c0 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), c1), hn::Set(du, key.k0[r]));
+  const auto m0v = hn::BitCast(d32, hn::Set(du, m0));
+  const auto m1v = hn::BitCast(d32, hn::Set(du, m1));
+  const V p = hn::MulEven(m0v, hn::BitCast(d32, hn::Xor(gid, hn::Set(du, key.x1))));
+  c0 = hn::Set(du, key.c0_2);
+  c1 = hn::Set(du, key.c1_2);
+  c2 = hn::Xor(hn::ShiftRight<32>(p), hn::Set(du, key.x2));
+  c3 = hn::And(p, low);
+  for (std::size_t r = 0; r < 8; ++r) {
+    const V p0 = hn::MulEven(m0v, hn::BitCast(d32, c0));
+    const V p1 = hn::MulEven(m1v, hn::BitCast(d32, c2));
+    c0 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), c1), hn::Load(du, key.lanes[2 * r].data()));
     c1 = hn::And(p1, low);
-    c2 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), c3), hn::Set(du, key.k1[r]));
+    c2 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), c3), hn::Load(du, key.lanes[2 * r + 1].data()));
     c3 = hn::And(p0, low);
   }
 }
@@ -64,16 +96,13 @@ HWY_INLINE hn::Vec<DF> uniform_open(DF df, V64 hi, V64 lo) {
 // rng::normal_pair(rng::philox(seed, Stream::noise, gid, pair_lo, pair_hi)) for the gids at
 // `gid`, with the vector log, sin and cos.
 template <class DF>
-HWY_INLINE void normal_pair(DF df, const Key& key, std::uint32_t pair_lo, std::uint32_t pair_hi,
-                            const Gid* gid, hn::Vec<DF>& first, hn::Vec<DF>& second) {
+HWY_INLINE void normal_pair(DF df, const Key& key, const Gid* gid, hn::Vec<DF>& first,
+                            hn::Vec<DF>& second) {
   const hn::RebindToUnsigned<DF> du;
   const hn::Rebind<std::uint32_t, DF> dgid;
   using V64 = hn::Vec<decltype(du)>;
-  V64 c0 = hn::Set(du, 1u);  // rng::Stream::noise
-  V64 c1 = hn::PromoteTo(du, hn::LoadU(dgid, gid));
-  V64 c2 = hn::Set(du, pair_lo);
-  V64 c3 = hn::Set(du, pair_hi);
-  philox(du, key, c0, c1, c2, c3);
+  V64 c0, c1, c2, c3;
+  philox(du, key, hn::PromoteTo(du, hn::LoadU(dgid, gid)), c0, c1, c2, c3);
   const auto u1 = uniform_open(df, c0, c1);
   const auto u2 = uniform_open(df, c2, c3);
   const auto r = hn::Sqrt(hn::Mul(hn::Set(df, -2.0), hn::Log(df, u1)));
@@ -104,7 +133,7 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const Key& key, std::size_t i,
   V xi = hn::Zero(d);
   if (a.noise == Noise::fresh_pair) {
     V spare;
-    normal_pair(d, key, a.pair_lo, a.pair_hi, a.gid + i, xi, spare);
+    normal_pair(d, key, a.gid + i, xi, spare);
     hn::StoreU(spare, d, a.spare_noise + i);
   } else if (a.noise == Noise::spare) {
     xi = hn::LoadU(d, a.spare_noise + i);
@@ -126,7 +155,6 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const Key& key, std::size_t i,
   v = hn::IfThenElse(flagged, v_old, v);
   hn::StoreU(v, d, a.v_m + i);
   if (!hn::AllFalse(d, flagged)) [[unlikely]] {
-    constexpr std::size_t max_lanes = HWY_MAX_BYTES / sizeof(double);
     alignas(HWY_MAX_BYTES) std::array<double, max_lanes> xi_lanes;
     std::array<std::uint8_t, (max_lanes + 7) / 8> bits{};
     hn::StoreU(xi, d, xi_lanes.data());
@@ -139,7 +167,7 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const Key& key, std::size_t i,
 
 bool membrane_step_impl(const Args& a, std::size_t begin, std::size_t end,
                         std::vector<Rare>& rare) {
-  const Key key = round_keys(a.seed);
+  const Key key = round_keys(a.seed, a.pair_lo, a.pair_hi);
   const hn::ScalableTag<double> d;
   const std::size_t lanes = hn::Lanes(d);
   std::size_t i = begin;
@@ -154,19 +182,19 @@ bool membrane_step_impl(const Args& a, std::size_t begin, std::size_t end,
 
 void normal_pairs_impl(std::uint64_t seed, std::uint32_t pair_lo, std::uint32_t pair_hi,
                        const Gid* gid, std::size_t n, double* first, double* second) {
-  const Key key = round_keys(seed);
+  const Key key = round_keys(seed, pair_lo, pair_hi);
   const hn::ScalableTag<double> d;
   std::size_t i = 0;
   hn::Vec<decltype(d)> x, y;
   for (; i + hn::Lanes(d) <= n; i += hn::Lanes(d)) {
-    normal_pair(d, key, pair_lo, pair_hi, gid + i, x, y);
+    normal_pair(d, key, gid + i, x, y);
     hn::StoreU(x, d, first + i);
     hn::StoreU(y, d, second + i);
   }
   const hn::CappedTag<double, 1> d1;
   hn::Vec<decltype(d1)> x1, y1;
   for (; i < n; ++i) {
-    normal_pair(d1, key, pair_lo, pair_hi, gid + i, x1, y1);
+    normal_pair(d1, key, gid + i, x1, y1);
     hn::StoreU(x1, d1, first + i);
     hn::StoreU(y1, d1, second + i);
   }
