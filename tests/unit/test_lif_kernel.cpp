@@ -2,6 +2,7 @@
 // split; the noise keyed as rng::normal_pair and normally distributed; the Illinois crossing.
 
 #include <gtest/gtest.h>
+#include <hwy/targets.h>
 
 #include <bit>
 #include <cmath>
@@ -96,6 +97,18 @@ void expect_same(const Outcome& a, const Outcome& b) {
   EXPECT_EQ(a.state_bits, b.state_bits);
 }
 
+// Each SIMD target this machine runs (SSE4, AVX2, AVX-512 ...), as the dynamic dispatch would
+// pick it on a machine that has no better one.
+template <class F>
+void for_each_target(F f) {
+  for (const std::int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    SCOPED_TRACE(hwy::TargetName(target));
+    f();
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
 const std::vector<std::vector<PortSpec>> port_sets = {
     {},  // one delta port
     {PortSpec{SynapseKind::exp_current, 5.0, 0.0}, PortSpec{SynapseKind::delta},
@@ -104,40 +117,44 @@ const std::vector<std::vector<PortSpec>> port_sets = {
 };
 
 TEST(LifKernel, SameBitsForEveryRangeSplit) {
-  for (const std::uint32_t n : {1u, 7u, 8u, 9u, 17u, 33u, 130u}) {
-    for (const auto& ports : port_sets) {
-      for (const bool noise : {false, true}) {
-        SCOPED_TRACE(testing::Message()
-                     << "n " << n << " ports " << ports.size() << " noise " << noise);
-        const auto pop = config(n, noise, {DcWindow{150.0, 40, 120}});
-        const Outcome whole = run(pop, ports, {}, 200);
-        EXPECT_GT(whole.spikes.size(), 0u);
-        expect_same(whole, run(pop, ports, {1}, 200));
-        expect_same(whole, run(pop, ports, {3, 5, 1, 11, 2}, 200));
-        expect_same(whole, run(pop, ports, {13, 9}, 200));
+  for_each_target([] {
+    for (const std::uint32_t n : {1u, 7u, 8u, 9u, 17u, 33u, 130u}) {
+      for (const auto& ports : port_sets) {
+        for (const bool noise : {false, true}) {
+          SCOPED_TRACE(testing::Message()
+                       << "n " << n << " ports " << ports.size() << " noise " << noise);
+          const auto pop = config(n, noise, {DcWindow{150.0, 40, 120}});
+          const Outcome whole = run(pop, ports, {}, 200);
+          EXPECT_GT(whole.spikes.size(), 0u);
+          expect_same(whole, run(pop, ports, {1}, 200));
+          expect_same(whole, run(pop, ports, {3, 5, 1, 11, 2}, 200));
+          expect_same(whole, run(pop, ports, {13, 9}, 200));
+        }
       }
     }
-  }
+  });
 }
 
 TEST(LifKernel, NormalsKeyedAsScalarPhiloxSameBitsInTail) {
-  const auto g = gids(37);
-  for (const std::uint64_t pair : {std::uint64_t{0}, std::uint64_t{5}, std::uint64_t{1} << 33}) {
-    const auto lo = static_cast<std::uint32_t>(pair), hi = static_cast<std::uint32_t>(pair >> 32);
-    std::vector<double> x(g.size()), y(g.size());
-    lif_kernel::normal_pairs(77, lo, hi, g, x.data(), y.data());
-    for (std::size_t i = 0; i < g.size(); ++i) {
-      // The vector log/sin/cos are within a few ulp of libm's: the same draw.
-      const auto ref = rng::normal_pair(rng::philox(77, rng::Stream::noise, g[i], lo, hi));
-      EXPECT_NEAR(x[i], ref[0], 1e-14 * (1.0 + std::abs(ref[0])));
-      EXPECT_NEAR(y[i], ref[1], 1e-14 * (1.0 + std::abs(ref[1])));
-      // Alone, neuron i takes the one-lane tail path: the very same bits.
-      double xi = 0.0, yi = 0.0;
-      lif_kernel::normal_pairs(77, lo, hi, std::span(g).subspan(i, 1), &xi, &yi);
-      EXPECT_EQ(std::bit_cast<std::uint64_t>(xi), std::bit_cast<std::uint64_t>(x[i]));
-      EXPECT_EQ(std::bit_cast<std::uint64_t>(yi), std::bit_cast<std::uint64_t>(y[i]));
+  for_each_target([] {
+    const auto g = gids(37);
+    for (const std::uint64_t pair : {std::uint64_t{0}, std::uint64_t{5}, std::uint64_t{1} << 33}) {
+      const auto lo = static_cast<std::uint32_t>(pair), hi = static_cast<std::uint32_t>(pair >> 32);
+      std::vector<double> x(g.size()), y(g.size());
+      lif_kernel::normal_pairs(77, lo, hi, g, x.data(), y.data());
+      for (std::size_t i = 0; i < g.size(); ++i) {
+        // The vector log/sin/cos are within a few ulp of libm's: the same draw.
+        const auto ref = rng::normal_pair(rng::philox(77, rng::Stream::noise, g[i], lo, hi));
+        EXPECT_NEAR(x[i], ref[0], 1e-14 * (1.0 + std::abs(ref[0])));
+        EXPECT_NEAR(y[i], ref[1], 1e-14 * (1.0 + std::abs(ref[1])));
+        // Alone, neuron i takes the one-lane tail path: the very same bits.
+        double xi = 0.0, yi = 0.0;
+        lif_kernel::normal_pairs(77, lo, hi, std::span(g).subspan(i, 1), &xi, &yi);
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(xi), std::bit_cast<std::uint64_t>(x[i]));
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(yi), std::bit_cast<std::uint64_t>(y[i]));
+      }
     }
-  }
+  });
 }
 
 TEST(LifKernel, NoiseMoments) {
