@@ -6,6 +6,7 @@
 #include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
+#include <algorithm>
 #include <array>
 #include <numbers>
 
@@ -61,24 +62,32 @@ inline Key round_keys(std::uint64_t seed, std::uint32_t pair_lo, std::uint32_t p
   return key;
 }
 
-template <class D64, class V = hn::Vec<D64>>
-HWY_INLINE void philox(D64 du, const Key& key, V gid, V& c0, V& c1, V& c2, V& c3) {
+// K counters interleaved: one counter's ten rounds are a serial chain of multiplies, so
+// several side by side keep the multipliers busy.
+template <std::size_t K, class D64, class V = hn::Vec<D64>>
+HWY_INLINE void philox(D64 du, const Key& key, const V* gid, V* c0, V* c1, V* c2, V* c3) {
   const hn::Repartition<std::uint32_t, D64> d32;
   const V low = hn::Set(du, 0xFFFFFFFFu);
   const auto m0v = hn::BitCast(d32, hn::Set(du, m0));
   const auto m1v = hn::BitCast(d32, hn::Set(du, m1));
-  const V p = hn::MulEven(m0v, hn::BitCast(d32, hn::Xor(gid, hn::Set(du, key.x1))));
-  c0 = hn::Set(du, key.c0_2);
-  c1 = hn::Set(du, key.c1_2);
-  c2 = hn::Xor(hn::ShiftRight<32>(p), hn::Set(du, key.x2));
-  c3 = hn::And(p, low);
+  for (std::size_t k = 0; k < K; ++k) {
+    const V p = hn::MulEven(m0v, hn::BitCast(d32, hn::Xor(gid[k], hn::Set(du, key.x1))));
+    c0[k] = hn::Set(du, key.c0_2);
+    c1[k] = hn::Set(du, key.c1_2);
+    c2[k] = hn::Xor(hn::ShiftRight<32>(p), hn::Set(du, key.x2));
+    c3[k] = hn::And(p, low);
+  }
   for (std::size_t r = 0; r < 8; ++r) {
-    const V p0 = hn::MulEven(m0v, hn::BitCast(d32, c0));
-    const V p1 = hn::MulEven(m1v, hn::BitCast(d32, c2));
-    c0 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), c1), hn::Load(du, key.lanes[2 * r].data()));
-    c1 = hn::And(p1, low);
-    c2 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), c3), hn::Load(du, key.lanes[2 * r + 1].data()));
-    c3 = hn::And(p0, low);
+    const V k0 = hn::Load(du, key.lanes[2 * r].data());
+    const V k1 = hn::Load(du, key.lanes[2 * r + 1].data());
+    for (std::size_t k = 0; k < K; ++k) {
+      const V p0 = hn::MulEven(m0v, hn::BitCast(d32, c0[k]));
+      const V p1 = hn::MulEven(m1v, hn::BitCast(d32, c2[k]));
+      c0[k] = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), c1[k]), k0);
+      c1[k] = hn::And(p1, low);
+      c2[k] = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), c3[k]), k1);
+      c3[k] = hn::And(p0, low);
+    }
   }
 }
 
@@ -126,28 +135,47 @@ HWY_INLINE void sin_cos_turns(DF df, V t, V& sin_out, V& cos_out) {
   cos_out = hn::IfThenElse(hn::Or(k1, k2), hn::Neg(cos_abs), cos_abs);
 }
 
-// rng::normal_pair(rng::philox(seed, Stream::noise, gid, pair_lo, pair_hi)) for the gids at
-// `gid`, with the vector log, sin and cos.
-template <class DF>
-HWY_INLINE void normal_pair(DF df, const Key& key, const Gid* gid, hn::Vec<DF>& first,
-                            hn::Vec<DF>& second) {
+// rng::normal_pair(rng::philox(seed, Stream::noise, gid, pair_lo, pair_hi)) for the K
+// vectors of gids at `gid`, with the vector log, sin and cos, stored to first and second.
+template <std::size_t K, class DF>
+HWY_INLINE void normal_pairs_k(DF df, const Key& key, const Gid* gid, double* first,
+                               double* second) {
   const hn::RebindToUnsigned<DF> du;
   const hn::Rebind<std::uint32_t, DF> dgid;
+  const std::size_t n = hn::Lanes(df);
   using V64 = hn::Vec<decltype(du)>;
-  V64 c0, c1, c2, c3;
-  philox(du, key, hn::PromoteTo(du, hn::LoadU(dgid, gid)), c0, c1, c2, c3);
-  const auto u1 = uniform_open(df, c0, c1);
-  const auto u2 = uniform_open(df, c2, c3);
-  const auto r = hn::Sqrt(hn::Mul(hn::Set(df, -2.0), hn::Log(df, u1)));
-  hn::Vec<DF> sin_phi, cos_phi;  // of phi = 2 pi u2
-  sin_cos_turns(df, u2, sin_phi, cos_phi);
-  first = hn::Mul(r, cos_phi);
-  second = hn::Mul(r, sin_phi);
+  V64 g[K], c0[K], c1[K], c2[K], c3[K];
+  for (std::size_t k = 0; k < K; ++k) g[k] = hn::PromoteTo(du, hn::LoadU(dgid, gid + k * n));
+  philox<K>(du, key, g, c0, c1, c2, c3);
+  for (std::size_t k = 0; k < K; ++k) {
+    const auto u1 = uniform_open(df, c0[k], c1[k]);
+    const auto u2 = uniform_open(df, c2[k], c3[k]);
+    const auto r = hn::Sqrt(hn::Mul(hn::Set(df, -2.0), hn::Log(df, u1)));
+    hn::Vec<DF> sin_phi, cos_phi;  // of phi = 2 pi u2
+    sin_cos_turns(df, u2, sin_phi, cos_phi);
+    hn::StoreU(hn::Mul(r, cos_phi), df, first + k * n);
+    hn::StoreU(hn::Mul(r, sin_phi), df, second + k * n);
+  }
+}
+
+// The normal pairs of gid[0, n): groups of vectors, single vectors, then one-lane vectors, all
+// the same per-lane operations.
+inline void normal_pairs_range(const Key& key, const Gid* gid, std::size_t n, double* first,
+                               double* second) {
+  const hn::ScalableTag<double> d;
+  const std::size_t lanes = hn::Lanes(d);
+  constexpr std::size_t group = 4;
+  std::size_t i = 0;
+  for (; i + group * lanes <= n; i += group * lanes)
+    normal_pairs_k<group>(d, key, gid + i, first + i, second + i);
+  for (; i + lanes <= n; i += lanes) normal_pairs_k<1>(d, key, gid + i, first + i, second + i);
+  const hn::CappedTag<double, 1> d1;
+  for (; i < n; ++i) normal_pairs_k<1>(d1, key, gid + i, first + i, second + i);
 }
 
 // Neurons [i, i + Lanes(d)); returns the lanes whose stored V_m is bad.
 template <class D>
-HWY_INLINE hn::Mask<D> block(D d, const Args& a, const Key& key, std::size_t i,
+HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_t i,
                              std::vector<Rare>& rare) {
   using V = hn::Vec<D>;
   const V v_old = hn::LoadU(d, a.v_m + i);
@@ -165,14 +193,10 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const Key& key, std::size_t i,
     v = hn::Add(v, synaptic);
   }
   V xi = hn::Zero(d);
-  if (a.noise == Noise::fresh_pair) {
-    V spare;
-    normal_pair(d, key, a.gid + i, xi, spare);
-    hn::StoreU(spare, d, a.spare_noise + i);
-  } else if (a.noise == Noise::spare) {
-    xi = hn::LoadU(d, a.spare_noise + i);
+  if (a.noise != Noise::none) {
+    xi = hn::LoadU(d, xi_at);
+    v = hn::Add(v, hn::Mul(hn::LoadU(d, a.noise_step + i), xi));
   }
-  if (a.noise != Noise::none) v = hn::Add(v, hn::Mul(hn::LoadU(d, a.noise_step + i), xi));
   if (!a.delta.empty()) {
     V jump = hn::Zero(d);
     for (const double* row : a.delta) jump = hn::Add(jump, hn::LoadU(d, row + i));
@@ -203,35 +227,31 @@ bool membrane_step_impl(const Args& a, std::size_t begin, std::size_t end,
                         std::vector<Rare>& rare) {
   const Key key = round_keys(a.seed, a.pair_lo, a.pair_hi);
   const hn::ScalableTag<double> d;
-  const std::size_t lanes = hn::Lanes(d);
-  std::size_t i = begin;
-  auto bad = hn::MaskFromVec(hn::Zero(d));
-  for (; i + lanes <= end; i += lanes) bad = hn::Or(bad, block(d, a, key, i, rare));
-  bool any_bad = !hn::AllFalse(d, bad);
-  // The tail on one-lane vectors: the same operations, so the same bits as in a full vector.
   const hn::CappedTag<double, 1> d1;
-  for (; i < end; ++i) any_bad |= !hn::AllFalse(d1, block(d1, a, key, i, rare));
-  return any_bad;
+  const std::size_t lanes = hn::Lanes(d);
+  // Sub-blocks: the fresh normals of the first kind wait in a buffer that stays in L1.
+  constexpr std::size_t sub = 256;
+  alignas(HWY_MAX_BYTES) std::array<double, sub> fresh;
+  auto bad = hn::MaskFromVec(hn::Zero(d));
+  bool any_bad = false;
+  for (std::size_t b = begin; b < end; b += sub) {
+    const std::size_t e = std::min(end, b + sub);
+    if (a.noise == Noise::fresh_pair)
+      normal_pairs_range(key, a.gid + b, e - b, fresh.data(), a.spare_noise + b);
+    const auto xi_at = [&](std::size_t i) {
+      return a.noise == Noise::fresh_pair ? fresh.data() + (i - b) : a.spare_noise + i;
+    };
+    std::size_t i = b;
+    for (; i + lanes <= e; i += lanes) bad = hn::Or(bad, block(d, a, xi_at(i), i, rare));
+    // The tail on one-lane vectors: the same operations, so the same bits as in a full vector.
+    for (; i < e; ++i) any_bad |= !hn::AllFalse(d1, block(d1, a, xi_at(i), i, rare));
+  }
+  return any_bad || !hn::AllFalse(d, bad);
 }
 
 void normal_pairs_impl(std::uint64_t seed, std::uint32_t pair_lo, std::uint32_t pair_hi,
                        const Gid* gid, std::size_t n, double* first, double* second) {
-  const Key key = round_keys(seed, pair_lo, pair_hi);
-  const hn::ScalableTag<double> d;
-  std::size_t i = 0;
-  hn::Vec<decltype(d)> x, y;
-  for (; i + hn::Lanes(d) <= n; i += hn::Lanes(d)) {
-    normal_pair(d, key, gid + i, x, y);
-    hn::StoreU(x, d, first + i);
-    hn::StoreU(y, d, second + i);
-  }
-  const hn::CappedTag<double, 1> d1;
-  hn::Vec<decltype(d1)> x1, y1;
-  for (; i < n; ++i) {
-    normal_pair(d1, key, gid + i, x1, y1);
-    hn::StoreU(x1, d1, first + i);
-    hn::StoreU(y1, d1, second + i);
-  }
+  normal_pairs_range(round_keys(seed, pair_lo, pair_hi), gid, n, first, second);
 }
 
 }  // namespace myelin::lif_kernel::HWY_NAMESPACE
