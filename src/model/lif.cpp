@@ -5,7 +5,6 @@
 #include <limits>
 #include <string>
 
-#include "core/random.hpp"
 #include "model/dc_input.hpp"
 #include "model/lif_kernel.hpp"
 #include "model/neuron_params.hpp"
@@ -117,6 +116,7 @@ LifPopulation::LifPopulation(const PopulationConfig& config, std::span<const Gid
   decay_.resize(n);
   v_inf_.resize(n);
   dc_gain_.resize(n);
+  g_l_.resize(n);
   v_th_.resize(n);
   v_reset_.resize(n);
   t_ref_steps_.resize(n);
@@ -139,6 +139,7 @@ LifPopulation::LifPopulation(const PopulationConfig& config, std::span<const Gid
     // so a drive exactly at threshold never fires, as the closed form says.
     v_inf_[i] = e_l + tau_m * value("I_e", local) / c_m_[i];
     dc_gain_[i] = tau_m / c_m_[i];
+    g_l_[i] = c_m_[i] / tau_m;
     v_th_[i] = value("V_th", local);
     v_reset_[i] = value("V_reset", local);
     t_ref_steps_[i] = value("t_ref", local) / dt;
@@ -215,57 +216,69 @@ double LifPopulation::crossing_fraction(std::size_t i, double v_old, double v_in
 void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
                            std::span<const double> input, std::vector<Spike>& spikes,
                            Health& health) {
-  bool bad = false;
-  if (ports_.any_conductance()) {
-    update_conductance(begin, end, step, input, spikes, bad);
-  } else {
-    // One Philox block and one Box-Muller transform give the normals of two consecutive steps
-    // (2m, 2m+1): the second waits in spare_noise_. Runs always start at step 0, an even step.
-    const auto pair = static_cast<std::uint64_t>(step) >> 1;
-    const std::size_t n = size();
-    std::vector<const double*> delta;
-    for (const std::size_t q : delta_ports_) delta.push_back(input.data() + q * n);
-    std::vector<lif_kernel::CurrentPort> currents;
+  // One Philox block and one Box-Muller transform give the normals of two consecutive steps
+  // (2m, 2m+1): the second waits in spare_noise_. Runs always start at step 0, an even step.
+  const auto pair = static_cast<std::uint64_t>(step) >> 1;
+  const std::size_t n = size();
+  std::vector<const double*> delta;
+  for (const std::size_t q : delta_ports_) delta.push_back(input.data() + q * n);
+  // Current ports have exact propagators for the fixed tau_m; with conductances V relaxes with
+  // the step-mean conductance, and every port enters through its step mean.
+  std::vector<lif_kernel::CurrentPort> currents;
+  std::vector<lif_kernel::MeanPort> means;
+  if (!ports_.any_conductance()) {
     for (std::size_t c = 0; c < current_ports_.size(); ++c) {
       const std::size_t q = current_ports_[c];
       const double* rising = ports_.risings(q);
       currents.push_back({ports_.values(q), rising, current_step_[c].data(),
                           rising == nullptr ? nullptr : rising_step_[c].data()});
     }
-    const double dc = dc_.empty() ? 0.0 : dc_current(dc_, step);  // [pA]
-    const lif_kernel::Args args{
-        .v_m = v_m_.data(),
-        .refractory = refractory_.data(),
-        .spare_noise = spare_noise_.data(),
-        .v_inf = v_inf_.data(),
-        .dc_gain = dc_gain_.data(),
-        .decay = decay_.data(),
-        .v_th = v_th_.data(),
-        .v_reset = v_reset_.data(),
-        .noise_step = noise_step_.data(),
-        .gid = gid_.data(),
-        .dc = dc,
-        .v_bound = v_bound_,
-        .noise = !any_noise_       ? lif_kernel::Noise::none
-                 : (step & 1) == 0 ? lif_kernel::Noise::fresh_pair
-                                   : lif_kernel::Noise::spare,
-        .seed = seed_,
-        .pair_lo = static_cast<std::uint32_t>(pair),
-        .pair_hi = static_cast<std::uint32_t>(pair >> 32),
-        .delta = delta,
-        .currents = currents,
-    };
-    // Blocks small enough that the ports are advanced while the block is still in cache, and
-    // only after the flagged neurons, which need the ports' state at the start of the step.
-    constexpr std::size_t block = 1024;
-    std::vector<lif_kernel::Rare> rare;
-    for (std::size_t b = begin; b < end; b += block) {
-      const std::size_t e = std::min(end, b + block);
-      rare.clear();
-      bad |= lif_kernel::membrane_step(args, b, e, rare);
-      for (const lif_kernel::Rare& r : rare) bad |= finish(r.index, r.xi, step, dc, input, spikes);
-      if (ports_.any_state()) ports_.advance_block(b, e, input);
+  } else {
+    for (std::size_t q = 0; q < ports_.size(); ++q) {
+      const PortSpec& spec = ports_.specs()[q];
+      if (spec.kind == SynapseKind::delta) continue;
+      means.push_back({ports_.values(q), ports_.risings(q), ports_.mean(q), ports_.mean_from_y(q),
+                       spec.e_rev, is_conductance(spec.kind)});
     }
+  }
+  const double dc = dc_.empty() ? 0.0 : dc_current(dc_, step);  // [pA]
+  const lif_kernel::Args args{
+      .v_m = v_m_.data(),
+      .refractory = refractory_.data(),
+      .spare_noise = spare_noise_.data(),
+      .v_inf = v_inf_.data(),
+      .dc_gain = dc_gain_.data(),
+      .decay = decay_.data(),
+      .v_th = v_th_.data(),
+      .v_reset = v_reset_.data(),
+      .noise_step = noise_step_.data(),
+      .gid = gid_.data(),
+      .dc = dc,
+      .v_bound = v_bound_,
+      .noise = !any_noise_       ? lif_kernel::Noise::none
+               : (step & 1) == 0 ? lif_kernel::Noise::fresh_pair
+                                 : lif_kernel::Noise::spare,
+      .seed = seed_,
+      .pair_lo = static_cast<std::uint32_t>(pair),
+      .pair_hi = static_cast<std::uint32_t>(pair >> 32),
+      .delta = delta,
+      .currents = currents,
+      .means = means,
+      .g_l = g_l_.data(),
+      .c_m = c_m_.data(),
+      .dt = dt_,
+  };
+  // Blocks small enough that the ports are advanced while the block is still in cache, and
+  // only after the flagged neurons, which need the ports' state at the start of the step.
+  constexpr std::size_t block = 1024;
+  std::vector<lif_kernel::Rare> rare;
+  bool bad = false;
+  for (std::size_t b = begin; b < end; b += block) {
+    const std::size_t e = std::min(end, b + block);
+    rare.clear();
+    bad |= lif_kernel::membrane_step(args, b, e, rare);
+    for (const lif_kernel::Rare& r : rare) bad |= finish(r.index, r.xi, step, dc, input, spikes);
+    if (ports_.any_state()) ports_.advance_block(b, e, input);
   }
   if (bad) [[unlikely]] {
     for (std::size_t i = begin; i < end; ++i) {
@@ -280,9 +293,18 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
 bool LifPopulation::finish(std::size_t i, double xi, Step step, double dc,
                            std::span<const double> input, std::vector<Spike>& spikes) {
   // The kernel's V_inf and jump, by the same operations.
-  const double v_inf = dc == 0.0 ? v_inf_[i] : v_inf_[i] + dc_gain_[i] * dc;
+  const double v_drive = dc == 0.0 ? v_inf_[i] : v_inf_[i] + dc_gain_[i] * dc;
   double jump = 0.0;
   for (const std::size_t q : delta_ports_) jump += input[q * size() + i];
+  double v_inf = v_drive;
+  double tau = tau_m_[i];
+  const bool conductance = ports_.any_conductance();
+  if (conductance) {
+    const SynapticDrive d = ports_.mean_drive(i);
+    const double g = g_l_[i] + d.conductance;
+    v_inf = (g_l_[i] * v_drive + d.current + d.g_e_rev) / g;
+    tau = c_m_[i] / g;
+  }
   const double v_old = v_m_[i];
   const double r = refractory_[i];
   bool spiking = true;  // flagged and not refractory: above threshold
@@ -290,104 +312,29 @@ bool LifPopulation::finish(std::size_t i, double xi, Step step, double dc,
   if (r > 0.0) {
     // The refractory period ends inside this step: integrate the remaining fraction.
     const double h = (1.0 - r) * dt_;
-    const double e = std::exp(-h / tau_m_[i]);
-    const double syn = current_ports_.empty() ? 0.0 : current_response(i, r * dt_, h);
+    const double e = std::exp(-h / tau);
+    const double syn =
+        conductance || current_ports_.empty() ? 0.0 : current_response(i, r * dt_, h);
     v = v_inf + (v_reset_[i] - v_inf) * e + syn +
         noise_sigma_[i] * std::sqrt(-std::expm1(-2.0 * h / tau_m_[i])) * xi + jump;
     refractory_[i] = 0.0;
     spiking = v > v_th_[i];
   }
   if (spiking) {
-    const double crossing = r > 0.0 ? 1.0 : crossing_fraction(i, v_old, v_inf);
+    double crossing = 1.0;
+    if (r > 0.0) {
+      // Released inside the step: the crossing is not resolved (end of step).
+    } else if (!conductance) {
+      crossing = crossing_fraction(i, v_old, v_inf);
+    } else if (v_inf > v_th_[i] && v_old < v_th_[i]) {
+      crossing = std::min(1.0, tau * std::log((v_inf - v_old) / (v_inf - v_th_[i])) / dt_);
+    }
     spikes.push_back({step, gid_[i], static_cast<float>(crossing)});
     v = v_reset_[i];
     refractory_[i] = std::max(0.0, t_ref_steps_[i] - (1.0 - crossing));
   }
   v_m_[i] = v;
   return !(std::abs(v) <= v_bound_);
-}
-
-void LifPopulation::update_conductance(std::size_t begin, std::size_t end, Step step,
-                                       std::span<const double> input, std::vector<Spike>& spikes,
-                                       bool& bad) {
-  // One Philox block and one Box-Muller transform give the normals of two consecutive steps
-  // (2m, 2m+1): the second waits in spare_noise_. Runs always start at step 0, an even step.
-  const bool fresh_pair = (step & 1) == 0;
-  const auto pair = static_cast<std::uint64_t>(step) >> 1;
-  const auto pair_lo = static_cast<std::uint32_t>(pair);
-  const auto pair_hi = static_cast<std::uint32_t>(pair >> 32);
-  const bool conductance = true;
-  const bool currents = !current_ports_.empty();
-  const double dc = dc_.empty() ? 0.0 : dc_current(dc_, step);  // [pA]
-  for (std::size_t i = begin; i < end; ++i) {
-    double xi = 0.0;
-    if (any_noise_) {
-      if (fresh_pair) {
-        const auto normals =
-            rng::normal_pair(rng::philox(seed_, rng::Stream::noise, gid_[i], pair_lo, pair_hi));
-        xi = normals[0];
-        spare_noise_[i] = normals[1];
-      } else {
-        xi = spare_noise_[i];
-      }
-    }
-    const double jump = ports_.delta_input(i, input);
-    const double v_drive = dc == 0.0 ? v_inf_[i] : v_inf_[i] + tau_m_[i] * dc / c_m_[i];
-    double v_inf = v_drive;
-    double decay = decay_[i];
-    double tau = tau_m_[i];
-    double synaptic = 0.0;  // exact response to the current synapses over the step
-    if (conductance) {
-      // Exponential integrator with the exact step-mean conductances and currents.
-      const SynapticDrive d = ports_.mean_drive(i);
-      const double g_l = c_m_[i] / tau_m_[i];
-      const double g = g_l + d.conductance;
-      v_inf = (g_l * v_drive + d.current + d.g_e_rev) / g;
-      tau = c_m_[i] / g;
-      decay = std::exp(-dt_ / tau);
-    } else if (currents) {
-      for (std::size_t c = 0; c < current_ports_.size(); ++c) {
-        const std::size_t q = current_ports_[c];
-        synaptic += ports_.value(q, i) * current_step_[c][i];
-        synaptic += ports_.rising(q, i) * rising_step_[c][i];  // 0 for exp_current
-      }
-    }
-    const double v_old = v_m_[i];
-    double v = v_inf + (v_old - v_inf) * decay + synaptic + noise_step_[i] * xi + jump;
-    const double r = refractory_[i];
-    if (r > 0.0) [[unlikely]] {
-      if (r >= 1.0) {
-        // Clamped for the whole step; inputs arriving while refractory are lost (as in NEST).
-        v = v_reset_[i];
-        refractory_[i] = r - 1.0;
-      } else {
-        // The refractory period ends inside this step: integrate the remaining fraction.
-        const double h = (1.0 - r) * dt_;
-        const double e = std::exp(-h / tau);
-        const double syn = !conductance && currents ? current_response(i, r * dt_, h) : 0.0;
-        v = v_inf + (v_reset_[i] - v_inf) * e + syn +
-            noise_sigma_[i] * std::sqrt(-std::expm1(-2.0 * h / tau_m_[i])) * xi + jump;
-        refractory_[i] = 0.0;
-      }
-    }
-    if (v > v_th_[i]) [[unlikely]] {
-      double crossing = 1.0;
-      if (r <= 0.0) {
-        if (conductance) {
-          if (v_inf > v_th_[i] && v_old < v_th_[i])
-            crossing = std::min(1.0, tau * std::log((v_inf - v_old) / (v_inf - v_th_[i])) / dt_);
-        } else {
-          crossing = crossing_fraction(i, v_old, v_inf);
-        }
-      }
-      spikes.push_back({step, gid_[i], static_cast<float>(crossing)});
-      v = v_reset_[i];
-      refractory_[i] = std::max(0.0, t_ref_steps_[i] - (1.0 - crossing));
-    }
-    v_m_[i] = v;
-    bad |= !(std::abs(v) <= v_bound_);
-    if (ports_.any_state()) ports_.advance(i, input);
-  }
 }
 
 double LifPopulation::value(std::size_t variable, std::size_t i) const {

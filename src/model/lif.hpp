@@ -14,9 +14,9 @@
 // refractory period are resolved continuously, so the firing rate does not carry the O(dt) error of
 // counting whole steps.
 //
-// Populations without conductance ports step through a SIMD kernel (model/lif_kernel.hpp)
-// specialised at construction to their ports, noise and dc; the neurons above threshold or
-// leaving the refractory period inside the step are finished one by one afterwards.
+// Every step runs through a SIMD kernel (model/lif_kernel.hpp) given the population's ports,
+// noise and dc; the neurons above threshold or leaving the refractory period inside the step
+// are finished one by one afterwards.
 
 #include <cstdint>
 #include <span>
@@ -61,9 +61,6 @@ class LifPopulation {
   std::vector<StateArray> state();
 
  private:
-  // The step of conductance-based populations, neuron by neuron.
-  void update_conductance(std::size_t begin, std::size_t end, Step step,
-                          std::span<const double> input, std::vector<Spike>& spikes, bool& bad);
   // Neuron i that the kernel left to us (spiking, or its refractory period ends in this step),
   // with the step's normal xi; returns whether its new V_m is bad.
   bool finish(std::size_t i, double xi, Step step, double dc, std::span<const double> input,
@@ -88,6 +85,7 @@ class LifPopulation {
   std::vector<double> decay_;        // exp(-dt/tau_m)
   std::vector<double> v_inf_;        // [mV] E_L + R I_e
   std::vector<double> dc_gain_;      // [mV/pA] tau_m / C_m
+  std::vector<double> g_l_;          // [nS] C_m / tau_m
   std::vector<double> v_th_;         // [mV]
   std::vector<double> v_reset_;      // [mV]
   std::vector<double> t_ref_steps_;  // t_ref / dt

@@ -181,7 +181,30 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_
   const V v_old = hn::LoadU(d, a.v_m + i);
   V v_inf = hn::LoadU(d, a.v_inf + i);
   if (a.dc != 0.0) v_inf = hn::Add(v_inf, hn::Mul(hn::LoadU(d, a.dc_gain + i), hn::Set(d, a.dc)));
-  V v = hn::Add(v_inf, hn::Mul(hn::Sub(v_old, v_inf), hn::LoadU(d, a.decay + i)));
+  V decay;
+  if (a.means.empty()) {
+    decay = hn::LoadU(d, a.decay + i);
+  } else {
+    // Exponential integrator with the exact step-mean conductances and currents.
+    V current = hn::Zero(d), conductance = hn::Zero(d), g_e_rev = hn::Zero(d);
+    for (const MeanPort& p : a.means) {
+      V x = hn::Mul(hn::Set(d, p.mean), hn::LoadU(d, p.state + i));
+      if (p.rising != nullptr)
+        x = hn::Add(x, hn::Mul(hn::Set(d, p.mean_from_y), hn::LoadU(d, p.rising + i)));
+      if (p.conductance) {
+        conductance = hn::Add(conductance, x);
+        g_e_rev = hn::Add(g_e_rev, hn::Mul(x, hn::Set(d, p.e_rev)));
+      } else {
+        current = hn::Add(current, x);
+      }
+    }
+    const V g_l = hn::LoadU(d, a.g_l + i);
+    const V g = hn::Add(g_l, conductance);
+    v_inf = hn::Div(hn::Add(hn::Add(hn::Mul(g_l, v_inf), current), g_e_rev), g);
+    const V tau = hn::Div(hn::LoadU(d, a.c_m + i), g);
+    decay = hn::Exp(d, hn::Div(hn::Set(d, -a.dt), tau));
+  }
+  V v = hn::Add(v_inf, hn::Mul(hn::Sub(v_old, v_inf), decay));
   if (!a.currents.empty()) {
     V synaptic = hn::Zero(d);
     for (const CurrentPort& p : a.currents) {

@@ -1,6 +1,6 @@
 #pragma once
 
-// The vector body of a current-based LIF step (model/lif.cpp), compiled for every SIMD target
+// The vector body of a LIF step (model/lif.cpp), compiled for every SIMD target
 // Highway knows and chosen at run time, so an x86-64-v2 binary still uses AVX2 or AVX-512.
 //
 // Every neuron of [begin, end) takes the same arithmetic whether it falls in a full vector or
@@ -27,6 +27,15 @@ struct CurrentPort {
   const double* rising_step = nullptr;
 };
 
+// A port in the exact step means of a conductance-based population (SynapsePorts::mean_drive):
+// mean * state + mean_from_y * rising adds to the conductance or to the current.
+struct MeanPort {
+  const double* state = nullptr;
+  const double* rising = nullptr;  // nullptr for the exp kinds
+  double mean = 0.0, mean_from_y = 0.0, e_rev = 0.0;
+  bool conductance = false;
+};
+
 enum class Noise { none, fresh_pair, spare };
 
 // The arrays of one population, indexed by local neuron, and the step's uniform inputs.
@@ -48,6 +57,12 @@ struct Args {
   std::uint32_t pair_lo = 0, pair_hi = 0;  // the Philox counter of steps (2m, 2m+1)
   std::span<const double* const> delta;    // input row of each delta port
   std::span<const CurrentPort> currents;
+  // Conductance-based populations: V relaxes with the step-mean conductance instead (then
+  // `currents` is empty and `decay` unused).
+  std::span<const MeanPort> means;
+  const double* g_l = nullptr;  // [nS] C_m / tau_m
+  const double* c_m = nullptr;  // [pF]
+  double dt = 0.0;              // [ms]
 };
 
 // A neuron the caller must finish: V_m and refractory are left untouched, xi is its normal.

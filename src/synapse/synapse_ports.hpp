@@ -149,6 +149,9 @@ class SynapsePorts {
   // that read a block of neurons at once.
   const double* values(std::size_t q) const { return state_[q].data(); }
   const double* risings(std::size_t q) const { return aux_[q].empty() ? nullptr : aux_[q].data(); }
+  // Port q's factors in mean_drive: the step mean of I or g is mean * I + mean_from_y * y.
+  double mean(std::size_t q) const { return prop_[q].mean; }
+  double mean_from_y(std::size_t q) const { return prop_[q].mean_from_y; }
   // The rising variable y of an alpha port [pA/ms or nS/ms]; 0 for the other kinds.
   double rising(std::size_t q, std::size_t i) const { return aux_[q].empty() ? 0.0 : aux_[q][i]; }
   // Recordable totals over the ports: "I_syn" (current ports, pA), "g_syn" (conductance, nS).

@@ -69,7 +69,8 @@ Outcome run(const PopulationConfig& pop, const std::vector<PortSpec>& ports,
     auto in = inputs(n_ports, n, s);
     for (std::size_t q = 0; q < ports.size(); ++q)  // [mV] for delta, [pA] for currents
       if (ports[q].kind != SynapseKind::delta)
-        for (std::size_t i = 0; i < n; ++i) in[q * n + i] *= 150.0;
+        for (std::size_t i = 0; i < n; ++i)
+          in[q * n + i] *= is_conductance(ports[q].kind) ? 10.0 : 150.0;  // [nS] or [pA]
     std::size_t b = 0, k = static_cast<std::size_t>(s);
     while (b < n) {
       const std::size_t e = cuts.empty() ? n : std::min(n, b + cuts[k++ % cuts.size()]);
@@ -114,6 +115,9 @@ const std::vector<std::vector<PortSpec>> port_sets = {
     {PortSpec{SynapseKind::exp_current, 5.0, 0.0}, PortSpec{SynapseKind::delta},
      PortSpec{SynapseKind::exp_current, 10.0, 0.0}},
     {PortSpec{SynapseKind::alpha_current, 2.0, 0.0}, PortSpec{SynapseKind::exp_current, 3.0, 0.0}},
+    {PortSpec{SynapseKind::exp_conductance, 5.0, 0.0}, PortSpec{SynapseKind::delta},
+     PortSpec{SynapseKind::alpha_conductance, 10.0, -80.0},
+     PortSpec{SynapseKind::exp_current, 2.0, 0.0}},
 };
 
 TEST(LifKernel, SameBitsForEveryRangeSplit) {
