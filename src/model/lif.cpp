@@ -187,7 +187,8 @@ double LifPopulation::crossing_fraction(std::size_t i, double v_old, double v_in
   if (!(f_hi > 0.0)) return 1.0;
   // The sum of exponentials can rise and fall inside a step, so no closed form: Illinois
   // (regula falsi that halves the stale end's value) keeps the sign-change bracket of the
-  // former bisection and reaches its width, dt 2^-50, in about ten evaluations, not fifty.
+  // former bisection and reaches its width, dt 2^-50, in 6 evaluations typically (at most 12
+  // over random sub-threshold states and inputs), not 51.
   double lo = 0.0, hi = dt_;
   double f_lo = v_old - v_th;
   int side = 0;  // which end moved last: -1 lo, +1 hi

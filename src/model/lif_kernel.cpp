@@ -25,12 +25,12 @@ constexpr std::uint64_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;
 constexpr std::size_t max_lanes = HWY_MAX_BYTES / sizeof(double);
 
 struct Key {
-  // Round 1: c0 = gid ^ x1, c1 = l1, c2 = c2_1, c3 = c3_1 (scalars but c0).
+  // Round 1 leaves c0 = gid ^ x1 (the only word that differs between lanes), c2 = c2_1 and
+  // c3 = c3_1; round 2 leaves c0 = c0_2, c1 = c1_2, c2 = hi(m0 c0) ^ x2, c3 = lo(m0 c0).
   std::uint64_t x1 = 0, c2_1 = 0, c3_1 = 0;
-  // Round 2: c0, c1 scalars; c2 = hi(m0 c0_1) ^ x2, c3 = lo(m0 c0_1).
   std::uint64_t c0_2 = 0, c1_2 = 0, x2 = 0;
-  // Rounds 3..10: k0, k1 of round r at lanes[2 (r - 2)], lanes[2 (r - 2) + 1]; then c0_2, c1_2.
-  alignas(HWY_MAX_BYTES) std::array<std::array<std::uint64_t, max_lanes>, 18> lanes{};
+  // Round keys k0, k1 of rounds 3..10 at lanes[2 (r - 3)] and lanes[2 (r - 3) + 1].
+  alignas(HWY_MAX_BYTES) std::array<std::array<std::uint64_t, max_lanes>, 16> lanes{};
 };
 
 inline Key round_keys(std::uint64_t seed, std::uint32_t pair_lo, std::uint32_t pair_hi) {

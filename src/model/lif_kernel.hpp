@@ -9,6 +9,10 @@
 // vector ones, so the bits never depend on ranks or threads. The rare cases, a neuron above
 // threshold or one whose refractory period ends inside the step, are only flagged here; the
 // caller resolves them one by one from that neuron's own state.
+//
+// The bits depend on the SIMD target (fused multiply-adds inside the vector exp, log, sin and
+// cos from AVX2 on), so a run split over machines of different SIMD generations is reproducible
+// per machine type, not bitwise across them.
 
 #include <cstddef>
 #include <cstdint>
