@@ -13,6 +13,10 @@
 // integrator (second order). The threshold crossing time inside a step and the end of the
 // refractory period are resolved continuously, so the firing rate does not carry the O(dt) error of
 // counting whole steps.
+//
+// Every step runs through a SIMD kernel (model/lif_kernel.hpp) given the population's ports,
+// noise and dc; the neurons above threshold or leaving the refractory period inside the step
+// are finished one by one afterwards.
 
 #include <cstdint>
 #include <span>
@@ -58,7 +62,11 @@ class LifPopulation {
   std::vector<StateArray> state();
 
  private:
-  // One step of neuron i, given its old V and the deterministic trajectory's parameters.
+  // Neuron i that the kernel left to us (spiking, or its refractory period ends in this step),
+  // with the step's normal xi; returns whether its new V_m is bad.
+  bool finish(std::size_t i, double xi, Step step, double dc, std::span<const double> input,
+              std::vector<Spike>& spikes);
+  // Fraction of the step at which the deterministic trajectory from v_old first reaches V_th.
   double crossing_fraction(std::size_t i, double v_old, double v_inf) const;
   // V response over h to the current ports' state `offset` ms into the step.
   double current_response(std::size_t i, double offset, double h) const;
@@ -67,7 +75,8 @@ class LifPopulation {
   std::vector<DcWindow> dc_;  // [input.NAME] type = "dc" onto this population
   SynapsePorts ports_;
   std::vector<std::size_t> current_ports_;  // exp_current, alpha_current ports (exact)
-  std::vector<double> c_m_;                 // [pF]
+  std::vector<std::size_t> delta_ports_;
+  std::vector<double> c_m_;  // [pF]
   double dt_;
   std::uint64_t seed_;
   double v_bound_;
@@ -76,6 +85,8 @@ class LifPopulation {
   std::vector<double> tau_m_;        // [ms]
   std::vector<double> decay_;        // exp(-dt/tau_m)
   std::vector<double> v_inf_;        // [mV] E_L + R I_e
+  std::vector<double> dc_gain_;      // [mV/pA] tau_m / C_m
+  std::vector<double> g_l_;          // [nS] C_m / tau_m
   std::vector<double> v_th_;         // [mV]
   std::vector<double> v_reset_;      // [mV]
   std::vector<double> t_ref_steps_;  // t_ref / dt

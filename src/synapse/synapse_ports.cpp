@@ -25,4 +25,31 @@ SynapsePorts::SynapsePorts(std::vector<PortSpec> specs, std::size_t n_neurons, d
   }
 }
 
+void SynapsePorts::advance_block(std::size_t begin, std::size_t end,
+                                 std::span<const double> input) {
+  for (std::size_t q = 0; q < specs_.size(); ++q) {
+    const Propagator& p = prop_[q];
+    const double* w = input.data() + q * n_;
+    double* state = state_[q].data();
+    switch (specs_[q].kind) {
+      case SynapseKind::delta:
+        break;
+      case SynapseKind::exp_current:
+      case SynapseKind::exp_conductance:
+        for (std::size_t i = begin; i < end; ++i) state[i] = state[i] * p.decay + w[i];
+        break;
+      case SynapseKind::alpha_current:
+      case SynapseKind::alpha_conductance: {
+        double* aux = aux_[q].data();
+        for (std::size_t i = begin; i < end; ++i) {
+          const double y = aux[i];
+          state[i] = (state[i] + p.dt * y) * p.decay;
+          aux[i] = y * p.decay + w[i] * p.alpha_scale;
+        }
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace myelin

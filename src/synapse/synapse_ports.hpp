@@ -128,6 +128,11 @@ class SynapsePorts {
     }
   }
 
+  // advance(i, input) for every neuron of [begin, end), port by port: the same expressions as
+  // advance(i), so the same bits (the build keeps -ffp-contract=off), in loops the compiler
+  // vectorises.
+  void advance_block(std::size_t begin, std::size_t end, std::span<const double> input);
+
   // The ports' state for a checkpoint: "port<q>" (I or g) and "port<q>.rising" (alpha's y).
   void add_state(std::vector<StateArray>& out) {
     for (std::size_t q = 0; q < specs_.size(); ++q) {
@@ -140,6 +145,13 @@ class SynapsePorts {
 
   // State of port q for neuron i: I [pA] or g [nS].
   double value(std::size_t q, std::size_t i) const { return state_[q][i]; }
+  // Port q's I or g (and alpha's y; nullptr for the other kinds) over all neurons, for kernels
+  // that read a block of neurons at once.
+  const double* values(std::size_t q) const { return state_[q].data(); }
+  const double* risings(std::size_t q) const { return aux_[q].empty() ? nullptr : aux_[q].data(); }
+  // Port q's factors in mean_drive: the step mean of I or g is mean * I + mean_from_y * y.
+  double mean(std::size_t q) const { return prop_[q].mean; }
+  double mean_from_y(std::size_t q) const { return prop_[q].mean_from_y; }
   // The rising variable y of an alpha port [pA/ms or nS/ms]; 0 for the other kinds.
   double rising(std::size_t q, std::size_t i) const { return aux_[q].empty() ? 0.0 : aux_[q][i]; }
   // Recordable totals over the ports: "I_syn" (current ports, pA), "g_syn" (conductance, nS).

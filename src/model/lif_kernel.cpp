@@ -1,0 +1,300 @@
+// Highway compiles this file once per SIMD target (hwy/foreach_target.h re-includes it).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "model/lif_kernel.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+// foreach_target.h must come first.
+#include <hwy/contrib/math/math-inl.h>
+#include <hwy/highway.h>
+
+#include <algorithm>
+#include <array>
+#include <numbers>
+
+#include "model/lif_kernel.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace myelin::lif_kernel::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Philox4x32-10 (Random123's constants), one counter per u64 lane, each word in the low half of
+// its lane so that MulEven gives the full 32x32 -> 64 bit product. Only the gid word of the
+// counter differs between lanes, so most of the first two rounds is the same scalar for every
+// lane; the round keys are broadcast once per call into `lanes` (loads are cheaper than
+// re-broadcasting in every block).
+constexpr std::uint64_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;
+constexpr std::size_t max_lanes = HWY_MAX_BYTES / sizeof(double);
+
+struct Key {
+  // Round 1 leaves c0 = gid ^ x1 (the only word that differs between lanes), c2 = c2_1 and
+  // c3 = c3_1; round 2 leaves c0 = c0_2, c1 = c1_2, c2 = hi(m0 c0) ^ x2, c3 = lo(m0 c0).
+  std::uint64_t x1 = 0, c2_1 = 0, c3_1 = 0;
+  std::uint64_t c0_2 = 0, c1_2 = 0, x2 = 0;
+  // Round keys k0, k1 of rounds 3..10 at lanes[2 (r - 3)] and lanes[2 (r - 3) + 1].
+  alignas(HWY_MAX_BYTES) std::array<std::array<std::uint64_t, max_lanes>, 16> lanes{};
+};
+
+inline Key round_keys(std::uint64_t seed, std::uint32_t pair_lo, std::uint32_t pair_hi) {
+  std::array<std::uint64_t, 10> k0{}, k1{};
+  auto a = static_cast<std::uint32_t>(seed);
+  auto b = static_cast<std::uint32_t>(seed >> 32);
+  for (std::size_t r = 0; r < 10; ++r) {
+    k0[r] = a;
+    k1[r] = b;
+    a += 0x9E3779B9u;
+    b += 0xBB67AE85u;
+  }
+  constexpr std::uint64_t low = 0xFFFFFFFFu;
+  Key key;
+  const std::uint64_t p0 = m0 * 1u;  // counter word 0: rng::Stream::noise
+  const std::uint64_t p1 = m1 * pair_lo;
+  key.x1 = (p1 >> 32) ^ k0[0];
+  const std::uint64_t c1_1 = p1 & low;
+  key.c2_1 = (p0 >> 32) ^ pair_hi ^ k1[0];
+  key.c3_1 = p0 & low;
+  const std::uint64_t q1 = m1 * key.c2_1;
+  key.c0_2 = (q1 >> 32) ^ c1_1 ^ k0[1];
+  key.c1_2 = q1 & low;
+  key.x2 = key.c3_1 ^ k1[1];
+  for (std::size_t r = 2; r < 10; ++r) {
+    key.lanes[2 * (r - 2)].fill(k0[r]);
+    key.lanes[2 * (r - 2) + 1].fill(k1[r]);
+  }
+  return key;
+}
+
+// K counters interleaved: one counter's ten rounds are a serial chain of multiplies, so
+// several side by side keep the multipliers busy.
+template <std::size_t K, class D64, class V = hn::Vec<D64>>
+HWY_INLINE void philox(D64 du, const Key& key, const V* gid, V* c0, V* c1, V* c2, V* c3) {
+  const hn::Repartition<std::uint32_t, D64> d32;
+  const V low = hn::Set(du, 0xFFFFFFFFu);
+  const auto m0v = hn::BitCast(d32, hn::Set(du, m0));
+  const auto m1v = hn::BitCast(d32, hn::Set(du, m1));
+  for (std::size_t k = 0; k < K; ++k) {
+    const V p = hn::MulEven(m0v, hn::BitCast(d32, hn::Xor(gid[k], hn::Set(du, key.x1))));
+    c0[k] = hn::Set(du, key.c0_2);
+    c1[k] = hn::Set(du, key.c1_2);
+    c2[k] = hn::Xor(hn::ShiftRight<32>(p), hn::Set(du, key.x2));
+    c3[k] = hn::And(p, low);
+  }
+  for (std::size_t r = 0; r < 8; ++r) {
+    const V k0 = hn::Load(du, key.lanes[2 * r].data());
+    const V k1 = hn::Load(du, key.lanes[2 * r + 1].data());
+    for (std::size_t k = 0; k < K; ++k) {
+      const V p0 = hn::MulEven(m0v, hn::BitCast(d32, c0[k]));
+      const V p1 = hn::MulEven(m1v, hn::BitCast(d32, c2[k]));
+      c0[k] = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), c1[k]), k0);
+      c1[k] = hn::And(p1, low);
+      c2[k] = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), c3[k]), k1);
+      c3[k] = hn::And(p0, low);
+    }
+  }
+}
+
+// rng::uniform_open: 53 bits, (bits + 0.5) 2^-53, the same IEEE operations.
+template <class DF, class V64>
+HWY_INLINE hn::Vec<DF> uniform_open(DF df, V64 hi, V64 lo) {
+  const hn::RebindToSigned<DF> di;
+  const hn::RebindToUnsigned<DF> du;
+  const V64 bits = hn::And(hn::Xor(hn::ShiftLeft<21>(hi), hn::ShiftRight<11>(lo)),
+                           hn::Set(du, (std::uint64_t{1} << 53) - 1));
+  const auto x = hn::ConvertTo(df, hn::BitCast(di, bits));
+  return hn::Mul(hn::Add(x, hn::Set(df, 0.5)), hn::Set(df, 0x1p-53));
+}
+
+// sin(2 pi t) and cos(2 pi t) for t in [0, 1], with one shared reduction that is exact in t:
+// t = k / 4 + f with |f| <= 1/8 (Sterbenz: the subtraction is exact), then Taylor series on
+// |2 pi f| <= pi / 4 to the term below 1e-19 and the quadrant k mod 4. Box-Muller's angle
+// comes as such a t, so this costs half of Highway's separate Sin and Cos.
+template <class DF, class V = hn::Vec<DF>>
+HWY_INLINE void sin_cos_turns(DF df, V t, V& sin_out, V& cos_out) {
+  const V k = hn::Round(hn::Mul(t, hn::Set(df, 4.0)));
+  const V x =
+      hn::Mul(hn::Sub(t, hn::Mul(k, hn::Set(df, 0.25))), hn::Set(df, 2.0 * std::numbers::pi));
+  const V z = hn::Mul(x, x);
+  // sin x = x + x z (-1/3! + z (1/5! - ...)), to x^17; cos x = 1 + z (-1/2! + ...), to x^18.
+  V ps = hn::Set(df, 1.0 / 355687428096000.0);  // 1/17!
+  for (const double c : {-1.0 / 1307674368000.0, 1.0 / 6227020800.0, -1.0 / 39916800.0,
+                         1.0 / 362880.0, -1.0 / 5040.0, 1.0 / 120.0, -1.0 / 6.0})
+    ps = hn::MulAdd(ps, z, hn::Set(df, c));
+  const V s = hn::MulAdd(hn::Mul(x, z), ps, x);
+  V pc = hn::Set(df, -1.0 / 6402373705728000.0);  // -1/18!
+  for (const double c : {1.0 / 20922789888000.0, -1.0 / 87178291200.0, 1.0 / 479001600.0,
+                         -1.0 / 3628800.0, 1.0 / 40320.0, -1.0 / 720.0, 1.0 / 24.0, -0.5})
+    pc = hn::MulAdd(pc, z, hn::Set(df, c));
+  const V c = hn::MulAdd(z, pc, hn::Set(df, 1.0));
+  // Quadrant: k in {0, 1, 2, 3, 4}; odd k swaps sin and cos, k in {2, 3} negates sin, k in
+  // {1, 2} negates cos.
+  const auto k1 = hn::Eq(k, hn::Set(df, 1.0));
+  const auto k2 = hn::Eq(k, hn::Set(df, 2.0));
+  const auto k3 = hn::Eq(k, hn::Set(df, 3.0));
+  const auto swap = hn::Or(k1, k3);
+  const V sin_abs = hn::IfThenElse(swap, c, s);
+  const V cos_abs = hn::IfThenElse(swap, s, c);
+  sin_out = hn::IfThenElse(hn::Or(k2, k3), hn::Neg(sin_abs), sin_abs);
+  cos_out = hn::IfThenElse(hn::Or(k1, k2), hn::Neg(cos_abs), cos_abs);
+}
+
+// rng::normal_pair(rng::philox(seed, Stream::noise, gid, pair_lo, pair_hi)) for the K
+// vectors of gids at `gid`, with the vector log, sin and cos, stored to first and second.
+template <std::size_t K, class DF>
+HWY_INLINE void normal_pairs_k(DF df, const Key& key, const Gid* gid, double* first,
+                               double* second) {
+  const hn::RebindToUnsigned<DF> du;
+  const hn::Rebind<std::uint32_t, DF> dgid;
+  const std::size_t n = hn::Lanes(df);
+  using V64 = hn::Vec<decltype(du)>;
+  V64 g[K], c0[K], c1[K], c2[K], c3[K];
+  for (std::size_t k = 0; k < K; ++k) g[k] = hn::PromoteTo(du, hn::LoadU(dgid, gid + k * n));
+  philox<K>(du, key, g, c0, c1, c2, c3);
+  for (std::size_t k = 0; k < K; ++k) {
+    const auto u1 = uniform_open(df, c0[k], c1[k]);
+    const auto u2 = uniform_open(df, c2[k], c3[k]);
+    const auto r = hn::Sqrt(hn::Mul(hn::Set(df, -2.0), hn::Log(df, u1)));
+    hn::Vec<DF> sin_phi, cos_phi;  // of phi = 2 pi u2
+    sin_cos_turns(df, u2, sin_phi, cos_phi);
+    hn::StoreU(hn::Mul(r, cos_phi), df, first + k * n);
+    hn::StoreU(hn::Mul(r, sin_phi), df, second + k * n);
+  }
+}
+
+// The normal pairs of gid[0, n): groups of vectors, single vectors, then one-lane vectors, all
+// the same per-lane operations.
+inline void normal_pairs_range(const Key& key, const Gid* gid, std::size_t n, double* first,
+                               double* second) {
+  const hn::ScalableTag<double> d;
+  const std::size_t lanes = hn::Lanes(d);
+  constexpr std::size_t group = 4;
+  std::size_t i = 0;
+  for (; i + group * lanes <= n; i += group * lanes)
+    normal_pairs_k<group>(d, key, gid + i, first + i, second + i);
+  for (; i + lanes <= n; i += lanes) normal_pairs_k<1>(d, key, gid + i, first + i, second + i);
+  const hn::CappedTag<double, 1> d1;
+  for (; i < n; ++i) normal_pairs_k<1>(d1, key, gid + i, first + i, second + i);
+}
+
+// Neurons [i, i + Lanes(d)); returns the lanes whose stored V_m is bad.
+template <class D>
+HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_t i,
+                             std::vector<Rare>& rare) {
+  using V = hn::Vec<D>;
+  const V v_old = hn::LoadU(d, a.v_m + i);
+  V v_inf = hn::LoadU(d, a.v_inf + i);
+  if (a.dc != 0.0) v_inf = hn::Add(v_inf, hn::Mul(hn::LoadU(d, a.dc_gain + i), hn::Set(d, a.dc)));
+  V decay;
+  if (a.means.empty()) {
+    decay = hn::LoadU(d, a.decay + i);
+  } else {
+    // Exponential integrator with the exact step-mean conductances and currents.
+    V current = hn::Zero(d), conductance = hn::Zero(d), g_e_rev = hn::Zero(d);
+    for (const MeanPort& p : a.means) {
+      V x = hn::Mul(hn::Set(d, p.mean), hn::LoadU(d, p.state + i));
+      if (p.rising != nullptr)
+        x = hn::Add(x, hn::Mul(hn::Set(d, p.mean_from_y), hn::LoadU(d, p.rising + i)));
+      if (p.conductance) {
+        conductance = hn::Add(conductance, x);
+        g_e_rev = hn::Add(g_e_rev, hn::Mul(x, hn::Set(d, p.e_rev)));
+      } else {
+        current = hn::Add(current, x);
+      }
+    }
+    const V g_l = hn::LoadU(d, a.g_l + i);
+    const V g = hn::Add(g_l, conductance);
+    v_inf = hn::Div(hn::Add(hn::Add(hn::Mul(g_l, v_inf), current), g_e_rev), g);
+    const V tau = hn::Div(hn::LoadU(d, a.c_m + i), g);
+    decay = hn::Exp(d, hn::Div(hn::Set(d, -a.dt), tau));
+  }
+  V v = hn::Add(v_inf, hn::Mul(hn::Sub(v_old, v_inf), decay));
+  if (!a.currents.empty()) {
+    V synaptic = hn::Zero(d);
+    for (const CurrentPort& p : a.currents) {
+      synaptic = hn::Add(synaptic, hn::Mul(hn::LoadU(d, p.state + i), hn::LoadU(d, p.step + i)));
+      if (p.rising != nullptr)
+        synaptic =
+            hn::Add(synaptic, hn::Mul(hn::LoadU(d, p.rising + i), hn::LoadU(d, p.rising_step + i)));
+    }
+    v = hn::Add(v, synaptic);
+  }
+  V xi = hn::Zero(d);
+  if (a.noise != Noise::none) {
+    xi = hn::LoadU(d, xi_at);
+    v = hn::Add(v, hn::Mul(hn::LoadU(d, a.noise_step + i), xi));
+  }
+  if (!a.delta.empty()) {
+    V jump = hn::Zero(d);
+    for (const double* row : a.delta) jump = hn::Add(jump, hn::LoadU(d, row + i));
+    v = hn::Add(v, jump);
+  }
+  // Clamped for a whole step: V_reset, one step less to wait, the inputs lost (as in NEST).
+  const V r = hn::LoadU(d, a.refractory + i);
+  const V one = hn::Set(d, 1.0);
+  const auto clamped = hn::Ge(r, one);
+  v = hn::IfThenElse(clamped, hn::LoadU(d, a.v_reset + i), v);
+  hn::StoreU(hn::IfThenElse(clamped, hn::Sub(r, one), r), d, a.refractory + i);
+  const auto ending = hn::And(hn::Gt(r, hn::Zero(d)), hn::Lt(r, one));
+  const auto flagged = hn::Or(ending, hn::Gt(v, hn::LoadU(d, a.v_th + i)));
+  v = hn::IfThenElse(flagged, v_old, v);
+  hn::StoreU(v, d, a.v_m + i);
+  if (!hn::AllFalse(d, flagged)) [[unlikely]] {
+    alignas(HWY_MAX_BYTES) std::array<double, max_lanes> xi_lanes;
+    std::array<std::uint8_t, (max_lanes + 7) / 8> bits{};
+    hn::StoreU(xi, d, xi_lanes.data());
+    hn::StoreMaskBits(d, flagged, bits.data());
+    for (std::size_t j = 0; j < hn::Lanes(d); ++j)
+      if ((bits[j / 8] >> (j % 8)) & 1) rare.push_back({i + j, xi_lanes[j]});
+  }
+  return hn::Not(hn::Le(hn::Abs(v), hn::Set(d, a.v_bound)));
+}
+
+bool membrane_step_impl(const Args& a, std::size_t begin, std::size_t end,
+                        std::vector<Rare>& rare) {
+  const Key key = round_keys(a.seed, a.pair_lo, a.pair_hi);
+  const hn::ScalableTag<double> d;
+  const hn::CappedTag<double, 1> d1;
+  const std::size_t lanes = hn::Lanes(d);
+  // Sub-blocks: the fresh normals of the first kind wait in a buffer that stays in L1.
+  constexpr std::size_t sub = 256;
+  alignas(HWY_MAX_BYTES) std::array<double, sub> fresh;
+  auto bad = hn::MaskFromVec(hn::Zero(d));
+  bool any_bad = false;
+  for (std::size_t b = begin; b < end; b += sub) {
+    const std::size_t e = std::min(end, b + sub);
+    if (a.noise == Noise::fresh_pair)
+      normal_pairs_range(key, a.gid + b, e - b, fresh.data(), a.spare_noise + b);
+    const auto xi_at = [&](std::size_t i) {
+      return a.noise == Noise::fresh_pair ? fresh.data() + (i - b) : a.spare_noise + i;
+    };
+    std::size_t i = b;
+    for (; i + lanes <= e; i += lanes) bad = hn::Or(bad, block(d, a, xi_at(i), i, rare));
+    // The tail on one-lane vectors: the same operations, so the same bits as in a full vector.
+    for (; i < e; ++i) any_bad |= !hn::AllFalse(d1, block(d1, a, xi_at(i), i, rare));
+  }
+  return any_bad || !hn::AllFalse(d, bad);
+}
+
+void normal_pairs_impl(std::uint64_t seed, std::uint32_t pair_lo, std::uint32_t pair_hi,
+                       const Gid* gid, std::size_t n, double* first, double* second) {
+  normal_pairs_range(round_keys(seed, pair_lo, pair_hi), gid, n, first, second);
+}
+
+}  // namespace myelin::lif_kernel::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace myelin::lif_kernel {
+
+HWY_EXPORT(membrane_step_impl);
+HWY_EXPORT(normal_pairs_impl);
+
+bool membrane_step(const Args& args, std::size_t begin, std::size_t end, std::vector<Rare>& rare) {
+  return HWY_DYNAMIC_DISPATCH(membrane_step_impl)(args, begin, end, rare);
+}
+
+void normal_pairs(std::uint64_t seed, std::uint32_t pair_lo, std::uint32_t pair_hi,
+                  std::span<const Gid> gids, double* first, double* second) {
+  HWY_DYNAMIC_DISPATCH(normal_pairs_impl)
+  (seed, pair_lo, pair_hi, gids.data(), gids.size(), first, second);
+}
+
+}  // namespace myelin::lif_kernel
+#endif

@@ -1,0 +1,88 @@
+#pragma once
+
+// The vector body of a LIF step (model/lif.cpp), compiled for every SIMD target
+// Highway knows and chosen at run time, so an x86-64-v2 binary still uses AVX2 or AVX-512.
+//
+// Every neuron of [begin, end) takes the same arithmetic whether it falls in a full vector or
+// in the tail (which runs the same code on one-lane vectors) or in another range split: add and
+// mul are lane-independent IEEE operations and the transcendental functions are always the
+// vector ones, so the bits never depend on ranks or threads. The rare cases, a neuron above
+// threshold or one whose refractory period ends inside the step, are only flagged here; the
+// caller resolves them one by one from that neuron's own state.
+//
+// The bits depend on the SIMD target (fused multiply-adds inside the vector exp, log, sin and
+// cos from AVX2 on), so a run split over machines of different SIMD generations is reproducible
+// per machine type, not bitwise across them.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "myelin/types.hpp"
+
+namespace myelin::lif_kernel {
+
+// One exp_current or alpha_current port: V gains state * step + rising * rising_step.
+struct CurrentPort {
+  const double* state = nullptr;
+  const double* rising = nullptr;  // nullptr for exp_current
+  const double* step = nullptr;
+  const double* rising_step = nullptr;
+};
+
+// A port in the exact step means of a conductance-based population (SynapsePorts::mean_drive):
+// mean * state + mean_from_y * rising adds to the conductance or to the current.
+struct MeanPort {
+  const double* state = nullptr;
+  const double* rising = nullptr;  // nullptr for the exp kinds
+  double mean = 0.0, mean_from_y = 0.0, e_rev = 0.0;
+  bool conductance = false;
+};
+
+enum class Noise { none, fresh_pair, spare };
+
+// The arrays of one population, indexed by local neuron, and the step's uniform inputs.
+struct Args {
+  double* v_m = nullptr;
+  double* refractory = nullptr;
+  double* spare_noise = nullptr;
+  const double* v_inf = nullptr;
+  const double* dc_gain = nullptr;  // tau_m / C_m: V_inf shift per pA of dc
+  const double* decay = nullptr;
+  const double* v_th = nullptr;
+  const double* v_reset = nullptr;
+  const double* noise_step = nullptr;
+  const Gid* gid = nullptr;
+  double dc = 0.0;  // [pA]; 0 skips the dc term
+  double v_bound = 0.0;
+  Noise noise = Noise::none;
+  std::uint64_t seed = 0;
+  std::uint32_t pair_lo = 0, pair_hi = 0;  // the Philox counter of steps (2m, 2m+1)
+  std::span<const double* const> delta;    // input row of each delta port
+  std::span<const CurrentPort> currents;
+  // Conductance-based populations: V relaxes with the step-mean conductance instead (then
+  // `currents` is empty and `decay` unused).
+  std::span<const MeanPort> means;
+  const double* g_l = nullptr;  // [nS] C_m / tau_m
+  const double* c_m = nullptr;  // [pF]
+  double dt = 0.0;              // [ms]
+};
+
+// A neuron the caller must finish: V_m and refractory are left untouched, xi is its normal.
+struct Rare {
+  std::size_t index;
+  double xi;
+};
+
+// Advances the subthreshold, non-refractory-ending neurons of [begin, end) (V_m and the
+// refractory counter; the ports are the caller's), appends the others to `rare` in ascending
+// order, and returns whether some stored V_m is non-finite or beyond v_bound.
+bool membrane_step(const Args& args, std::size_t begin, std::size_t end, std::vector<Rare>& rare);
+
+// The two standard normals of the noise pair (pair_lo, pair_hi) of each gid, as the kernel
+// draws them (for tests: the same Philox keying as rng::normal_pair).
+void normal_pairs(std::uint64_t seed, std::uint32_t pair_lo, std::uint32_t pair_hi,
+                  std::span<const Gid> gids, double* first, double* second);
+
+}  // namespace myelin::lif_kernel

@@ -1,0 +1,231 @@
+// The SIMD LIF kernel: the same bits for a neuron in a vector body, a tail or another range
+// split; the noise keyed as rng::normal_pair and normally distributed; the Illinois crossing.
+
+#include <gtest/gtest.h>
+#include <hwy/targets.h>
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <vector>
+
+#include "core/random.hpp"
+#include "model/lif.hpp"
+#include "model/lif_kernel.hpp"
+
+namespace myelin {
+namespace {
+
+PopulationConfig config(std::uint32_t size, bool noise, std::vector<DcWindow> dc = {}) {
+  PopulationConfig pop;
+  pop.name = "k";
+  pop.model = "lif";
+  pop.size = size;
+  for (const auto& info : lif_parameters())
+    pop.params[std::string(info.name)] = ParamValue::constant(info.default_value);
+  pop.params["t_ref"] = ParamValue::constant(0.73);  // ends inside a step
+  pop.params["I_e"] = ParamValue::constant(300.0);   // V_inf = -58 mV
+  pop.params["noise_sigma"] = ParamValue::constant(noise ? 4.0 : 0.0);
+  pop.params["V_m"] = ParamValue{ParamValue::Kind::uniform, -70.0, -55.0};
+  pop.params["tau_m"] = ParamValue{ParamValue::Kind::uniform, 8.0, 12.0};
+  pop.dc = std::move(dc);
+  return pop;
+}
+
+std::vector<Gid> gids(std::uint32_t n) {
+  std::vector<Gid> g(n);
+  std::iota(g.begin(), g.end(), Gid{100});
+  return g;
+}
+
+// Deterministic inputs of every port and neuron, large enough to make neurons fire.
+std::vector<double> inputs(std::size_t ports, std::size_t n, Step step) {
+  std::vector<double> in(ports * n);
+  for (std::size_t k = 0; k < in.size(); ++k) {
+    const auto w = rng::philox(7, rng::Stream::graph, static_cast<std::uint32_t>(k),
+                               static_cast<std::uint32_t>(step), 0);
+    in[k] = w[0] % 4 == 0 ? rng::uniform_open(w[1], w[2]) * 3.0 : 0.0;
+  }
+  return in;
+}
+
+struct Outcome {
+  std::vector<Spike> spikes;
+  std::vector<std::vector<std::uint64_t>> state_bits;
+};
+
+// `steps` steps with [0, n) cut at the given sizes (cycled, shifted every step).
+Outcome run(const PopulationConfig& pop, const std::vector<PortSpec>& ports,
+            const std::vector<std::size_t>& cuts, Step steps) {
+  const auto g = gids(pop.size);
+  LifPopulation lif(pop, g, 100,
+                    ModelContext{.dt = 0.1, .seed = 9, .v_bound = 1e4, .ports = ports});
+  Outcome out;
+  Health health;
+  const std::size_t n = pop.size;
+  const std::size_t n_ports = ports.empty() ? 1 : ports.size();
+  for (Step s = 0; s < steps; ++s) {
+    auto in = inputs(n_ports, n, s);
+    for (std::size_t q = 0; q < ports.size(); ++q)  // [mV] for delta, [pA] for currents
+      if (ports[q].kind != SynapseKind::delta)
+        for (std::size_t i = 0; i < n; ++i)
+          in[q * n + i] *= is_conductance(ports[q].kind) ? 10.0 : 150.0;  // [nS] or [pA]
+    std::size_t b = 0, k = static_cast<std::size_t>(s);
+    while (b < n) {
+      const std::size_t e = cuts.empty() ? n : std::min(n, b + cuts[k++ % cuts.size()]);
+      lif.update(b, e, s, in, out.spikes, health);
+      b = e;
+    }
+  }
+  EXPECT_FALSE(health.failed);
+  for (const StateArray& a : lif.state()) {
+    std::vector<std::uint64_t> bits;
+    for (const double x : a.real) bits.push_back(std::bit_cast<std::uint64_t>(x));
+    out.state_bits.push_back(bits);
+  }
+  return out;
+}
+
+void expect_same(const Outcome& a, const Outcome& b) {
+  ASSERT_EQ(a.spikes.size(), b.spikes.size());
+  for (std::size_t k = 0; k < a.spikes.size(); ++k) {
+    EXPECT_EQ(a.spikes[k].step, b.spikes[k].step);
+    EXPECT_EQ(a.spikes[k].gid, b.spikes[k].gid);
+    EXPECT_EQ(std::bit_cast<std::uint32_t>(a.spikes[k].offset),
+              std::bit_cast<std::uint32_t>(b.spikes[k].offset));
+  }
+  EXPECT_EQ(a.state_bits, b.state_bits);
+}
+
+// Each SIMD target this machine runs (SSE4, AVX2, AVX-512 ...), as the dynamic dispatch would
+// pick it on a machine that has no better one.
+template <class F>
+void for_each_target(F f) {
+  for (const std::int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    SCOPED_TRACE(hwy::TargetName(target));
+    f();
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
+const std::vector<std::vector<PortSpec>> port_sets = {
+    {},  // one delta port
+    {PortSpec{SynapseKind::exp_current, 5.0, 0.0}, PortSpec{SynapseKind::delta},
+     PortSpec{SynapseKind::exp_current, 10.0, 0.0}},
+    {PortSpec{SynapseKind::alpha_current, 2.0, 0.0}, PortSpec{SynapseKind::exp_current, 3.0, 0.0}},
+    {PortSpec{SynapseKind::exp_conductance, 5.0, 0.0}, PortSpec{SynapseKind::delta},
+     PortSpec{SynapseKind::alpha_conductance, 10.0, -80.0},
+     PortSpec{SynapseKind::exp_current, 2.0, 0.0}},
+};
+
+TEST(LifKernel, SameBitsForEveryRangeSplit) {
+  for_each_target([] {
+    for (const std::uint32_t n : {1u, 7u, 8u, 9u, 17u, 33u, 130u}) {
+      for (const auto& ports : port_sets) {
+        for (const bool noise : {false, true}) {
+          SCOPED_TRACE(testing::Message()
+                       << "n " << n << " ports " << ports.size() << " noise " << noise);
+          const auto pop = config(n, noise, {DcWindow{150.0, 40, 120}});
+          const Outcome whole = run(pop, ports, {}, 200);
+          EXPECT_GT(whole.spikes.size(), 0u);
+          expect_same(whole, run(pop, ports, {1}, 200));
+          expect_same(whole, run(pop, ports, {3, 5, 1, 11, 2}, 200));
+          expect_same(whole, run(pop, ports, {13, 9}, 200));
+        }
+      }
+    }
+  });
+}
+
+TEST(LifKernel, NormalsKeyedAsScalarPhiloxSameBitsInTail) {
+  for_each_target([] {
+    const auto g = gids(37);
+    for (const std::uint64_t pair : {std::uint64_t{0}, std::uint64_t{5}, std::uint64_t{1} << 33}) {
+      const auto lo = static_cast<std::uint32_t>(pair), hi = static_cast<std::uint32_t>(pair >> 32);
+      std::vector<double> x(g.size()), y(g.size());
+      lif_kernel::normal_pairs(77, lo, hi, g, x.data(), y.data());
+      for (std::size_t i = 0; i < g.size(); ++i) {
+        // The vector log/sin/cos are within a few ulp of libm's: the same draw.
+        const auto ref = rng::normal_pair(rng::philox(77, rng::Stream::noise, g[i], lo, hi));
+        EXPECT_NEAR(x[i], ref[0], 1e-14 * (1.0 + std::abs(ref[0])));
+        EXPECT_NEAR(y[i], ref[1], 1e-14 * (1.0 + std::abs(ref[1])));
+        // Alone, neuron i takes the one-lane tail path: the very same bits.
+        double xi = 0.0, yi = 0.0;
+        lif_kernel::normal_pairs(77, lo, hi, std::span(g).subspan(i, 1), &xi, &yi);
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(xi), std::bit_cast<std::uint64_t>(x[i]));
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(yi), std::bit_cast<std::uint64_t>(y[i]));
+      }
+    }
+  });
+}
+
+TEST(LifKernel, NoiseMoments) {
+  constexpr std::uint32_t n = 1 << 18;
+  std::vector<Gid> g(n);
+  std::iota(g.begin(), g.end(), Gid{0});
+  std::vector<double> x(n), y(n);
+  lif_kernel::normal_pairs(12345, 3, 0, g, x.data(), y.data());
+  double m1 = 0, m2 = 0, m3 = 0, m4 = 0, xy = 0, tail = 0;
+  for (std::size_t k = 0; k < 2 * n; ++k) {
+    const double z = k < n ? x[k] : y[k - n];
+    m1 += z;
+    m2 += z * z;
+    m3 += z * z * z;
+    m4 += z * z * z * z;
+    tail += std::abs(z) > 2.0 ? 1.0 : 0.0;
+  }
+  for (std::size_t k = 0; k < n; ++k) xy += x[k] * y[k];
+  const double m = 2.0 * n;
+  // 5 standard errors: mean 1/sqrt(m), var sqrt(2/m), skew sqrt(15/m), kurtosis sqrt(96/m).
+  EXPECT_NEAR(m1 / m, 0.0, 5.0 * std::sqrt(1.0 / m));
+  EXPECT_NEAR(m2 / m, 1.0, 5.0 * std::sqrt(2.0 / m));
+  EXPECT_NEAR(m3 / m, 0.0, 5.0 * std::sqrt(15.0 / m));
+  EXPECT_NEAR(m4 / m, 3.0, 5.0 * std::sqrt(96.0 / m));
+  EXPECT_NEAR(xy / n, 0.0, 5.0 * std::sqrt(1.0 / n));
+  const double p2 = std::erfc(2.0 / std::sqrt(2.0));  // P(|z| > 2)
+  EXPECT_NEAR(tail / m, p2, 5.0 * std::sqrt(p2 * (1 - p2) / m));
+}
+
+// The crossing time of a neuron driven by an exp_current port against a fine bisection of the
+// closed-form trajectory V(h) = V_inf + (V0 - V_inf) e^(-h/tau_m) + I0 P21(h).
+TEST(LifKernel, CrossingFractionOfCurrentPortMatchesBisection) {
+  const double dt = 0.1, tau_m = 10.0, c_m = 250.0, tau_s = 2.0, v0 = -55.3, i0 = 4000.0;
+  auto pop = config(1, false);
+  pop.params["I_e"] = ParamValue::constant(0.0);
+  pop.params["tau_m"] = ParamValue::constant(tau_m);
+  pop.params["C_m"] = ParamValue::constant(c_m);
+  pop.params["V_m"] = ParamValue::constant(v0);
+  const auto g = gids(1);
+  LifPopulation lif(pop, g, 100,
+                    ModelContext{.dt = dt,
+                                 .seed = 1,
+                                 .v_bound = 1e4,
+                                 .ports = {PortSpec{SynapseKind::exp_current, tau_s, 0.0}}});
+  std::vector<Spike> spikes;
+  Health health;
+  lif.update(0, 1, 0, std::vector<double>{i0}, spikes, health);  // I0 arrives at the end of step 0
+  lif.update(0, 1, 1, std::vector<double>{0.0}, spikes, health);
+  ASSERT_EQ(spikes.size(), 1u);
+  const double v_start = -70.0 + (v0 + 70.0) * std::exp(-dt / tau_m);
+  const auto v = [&](double h) {
+    const double a = 1.0 / tau_s - 1.0 / tau_m;
+    return -70.0 + (v_start + 70.0) * std::exp(-h / tau_m) -
+           i0 * std::exp(-h / tau_m) * std::expm1(-a * h) / (a * c_m);
+  };
+  double lo = 0.0, hi = dt;
+  for (int it = 0; it < 200; ++it) (v(0.5 * (lo + hi)) > -55.0 ? hi : lo) = 0.5 * (lo + hi);
+  EXPECT_EQ(spikes[0].step, 1);
+  EXPECT_NEAR(spikes[0].offset, hi / dt, 1e-7);
+  EXPECT_GT(spikes[0].offset, 0.0F);
+  EXPECT_LT(spikes[0].offset, 1.0F);
+  // The refractory period keeps the crossing in double precision: t_ref / dt - (1 - fraction).
+  for (const StateArray& a : lif.state())
+    if (a.name == "refractory") {
+      EXPECT_NEAR(a.real[0], 7.3 - (1.0 - hi / dt), 1e-12);
+    }
+}
+
+}  // namespace
+}  // namespace myelin
