@@ -56,6 +56,7 @@ class ConductanceNeuronPopulation {
   std::uint64_t seed_;
   double v_bound_;
   bool any_noise_ = false;
+  bool any_delta_ = false;  // a delta port: V jumps by its input
   // Per-neuron constants.
   std::vector<double> c_m_, g_na_, g_k_, g_l_, e_na_, e_k_, e_l_, i_e_, v_t_, v_th_, phi_;
   std::vector<double> noise_step_;  // [pA] SD of the piecewise-constant noise current per step
