@@ -14,6 +14,10 @@
 // explicit. NEURON's second-order scheme has the same structure. Synaptic conductances and
 // currents enter as their exact means over the step. A spike is an upward crossing of V_th,
 // its time interpolated linearly inside the step.
+//
+// The step runs in SIMD lanes (model/hh_kernel.hpp) over blocks of neurons whose synaptic
+// drive is first gathered per neuron: every neuron goes through the same vector code, so its
+// bits do not depend on the split of the population over threads and ranks.
 
 #include <cstdint>
 #include <span>
