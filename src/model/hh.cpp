@@ -1,11 +1,13 @@
 #include "model/hh.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
 
 #include "core/random.hpp"
 #include "model/dc_input.hpp"
+#include "model/hh_kernel.hpp"
 #include "model/neuron_params.hpp"
 
 namespace myelin {
@@ -52,13 +54,6 @@ constexpr std::array<ParameterInfo, 14> traub_params = {{
 
 constexpr std::array<std::string_view, 6> recordables = {"V_m", "m", "h", "n", "I_syn", "g_syn"};
 
-// x relaxes towards alpha / (alpha + beta) at rate phi (alpha + beta), exactly for frozen V.
-inline double gate_step(double x, double alpha, double beta, double phi_h) {
-  const double s = alpha + beta;
-  const double x_inf = alpha / s;
-  return x_inf + (x - x_inf) * std::exp(-phi_h * s);
-}
-
 }  // namespace
 
 std::span<const ParameterInfo> hh_parameters() {
@@ -104,13 +99,17 @@ ConductanceNeuronPopulation<Rates>::ConductanceNeuronPopulation(const Population
     // Piecewise-constant current whose 1-ms average has SD noise_sigma: SD sigma sqrt(1 ms / dt).
     noise_step_[i] = value("noise_sigma", local) * std::sqrt(1.0 / dt_);
     any_noise_ = any_noise_ || noise_step_[i] > 0.0;
-    const double v = value("V_m", local);
-    v_m_[i] = v;
-    // Gates at steady state for V(0); the first half step keeps them there (V is frozen).
-    const GateRates r = Rates::rates(v, v_t_[i]);
-    m_[i] = r.alpha_m / (r.alpha_m + r.beta_m);
-    h_[i] = r.alpha_h / (r.alpha_h + r.beta_h);
-    n_[i] = r.alpha_n / (r.alpha_n + r.beta_n);
+    v_m_[i] = value("V_m", local);
+  }
+  for (const PortSpec& p : ports_.specs()) any_delta_ = any_delta_ || p.kind == SynapseKind::delta;
+  // Gates at steady state for V(0), with the kernel's rates; the first half step keeps them
+  // there (V is frozen).
+  std::vector<GateRates> r(n);
+  hh_kernel::rates(Rates::set, v_m_, v_t_, r);
+  for (std::size_t i = 0; i < n; ++i) {
+    m_[i] = r[i].alpha_m / (r[i].alpha_m + r[i].beta_m);
+    h_[i] = r[i].alpha_h / (r[i].alpha_h + r[i].beta_h);
+    n_[i] = r[i].alpha_n / (r[i].alpha_n + r[i].beta_n);
   }
 }
 
@@ -118,37 +117,50 @@ template <typename Rates>
 void ConductanceNeuronPopulation<Rates>::update(std::size_t begin, std::size_t end, Step step,
                                                 std::span<const double> input,
                                                 std::vector<Spike>& spikes, Health& health) {
+  // Blocks of neurons: the synaptic drive is gathered per neuron (SynapsePorts' interface),
+  // then the kernel advances the block in SIMD lanes. The block length does not change a bit.
+  constexpr std::size_t block_size = 64;
+  std::array<double, block_size> g_syn, i_ext, v_jump, offset;
   bool bad = false;
   const double dc = dc_.empty() ? 0.0 : dc_current(dc_, step);
-  for (std::size_t i = begin; i < end; ++i) {
-    double current = i_e_[i] + dc;
-    if (any_noise_) current += noise_step_[i] * rng::step_normal(seed_, gid_[i], step);
-    const SynapticDrive d = ports_.mean_drive(i);
-    const double m = m_[i], h = h_[i], n = n_[i];
-    const double g_na = g_na_[i] * m * m * m * h;
-    const double n2 = n * n;
-    const double g_k = g_k_[i] * n2 * n2;
-    const double g = g_na + g_k + g_l_[i] + d.conductance;
-    const double drive =
-        g_na * e_na_[i] + g_k * e_k_[i] + g_l_[i] * e_l_[i] + d.g_e_rev + d.current + current;
-    // Crank-Nicolson for C dV/dt = drive - g V: linear in V with the gates at the half step.
-    const double z = 0.5 * dt_ * g / c_m_[i];
-    const double v_old = v_m_[i];
-    double v = (v_old * (1.0 - z) + dt_ * drive / c_m_[i]) / (1.0 + z);
-    v += ports_.delta_input(i, input);
-    if (v_old < v_th_[i] && v >= v_th_[i]) [[unlikely]] {
-      const double offset = (v_th_[i] - v_old) / (v - v_old);
-      spikes.push_back({step, gid_[i], static_cast<float>(offset)});
+  for (std::size_t b = begin; b < end; b += block_size) {
+    const std::size_t count = std::min(block_size, end - b);
+    for (std::size_t j = 0; j < count; ++j) {
+      const std::size_t i = b + j;
+      double current = i_e_[i] + dc;
+      if (any_noise_) current += noise_step_[i] * rng::step_normal(seed_, gid_[i], step);
+      const SynapticDrive d = ports_.mean_drive(i);
+      g_syn[j] = d.conductance;
+      i_ext[j] = d.g_e_rev + d.current + current;
+      v_jump[j] = any_delta_ ? ports_.delta_input(i, input) : 0.0;
     }
-    // Gates: a whole step at the new V, from the half step before it to the half step after.
-    const GateRates r = Rates::rates(v, v_t_[i]);
-    const double phi_h = phi_[i] * dt_;
-    m_[i] = gate_step(m, r.alpha_m, r.beta_m, phi_h);
-    h_[i] = gate_step(h, r.alpha_h, r.beta_h, phi_h);
-    n_[i] = gate_step(n, r.alpha_n, r.beta_n, phi_h);
-    v_m_[i] = v;
-    bad |= !(std::abs(v) <= v_bound_) || !std::isfinite(m_[i] + h_[i] + n_[i]);
-    if (ports_.any_state()) ports_.advance(i, input);
+    const hh_kernel::Block block{.count = count,
+                                 .c_m = &c_m_[b],
+                                 .g_na = &g_na_[b],
+                                 .g_k = &g_k_[b],
+                                 .g_l = &g_l_[b],
+                                 .e_na = &e_na_[b],
+                                 .e_k = &e_k_[b],
+                                 .e_l = &e_l_[b],
+                                 .v_t = &v_t_[b],
+                                 .v_th = &v_th_[b],
+                                 .phi = &phi_[b],
+                                 .g_syn = g_syn.data(),
+                                 .i_ext = i_ext.data(),
+                                 .v_jump = v_jump.data(),
+                                 .v_m = &v_m_[b],
+                                 .m = &m_[b],
+                                 .h = &h_[b],
+                                 .n = &n_[b],
+                                 .spike_offset = offset.data()};
+    const hh_kernel::BlockResult r = hh_kernel::advance(Rates::set, block, dt_, v_bound_);
+    bad = bad || r.bad;
+    if (r.spikes != 0) [[unlikely]] {
+      for (std::size_t j = 0; j < count; ++j)
+        if (offset[j] >= 0.0) spikes.push_back({step, gid_[b + j], static_cast<float>(offset[j])});
+    }
+    if (ports_.any_state())
+      for (std::size_t j = 0; j < count; ++j) ports_.advance(b + j, input);
   }
   if (bad) [[unlikely]] {
     for (std::size_t i = begin; i < end; ++i) {

@@ -14,6 +14,10 @@
 // explicit. NEURON's second-order scheme has the same structure. Synaptic conductances and
 // currents enter as their exact means over the step. A spike is an upward crossing of V_th,
 // its time interpolated linearly inside the step.
+//
+// The step runs in SIMD lanes (model/hh_kernel.hpp) over blocks of neurons whose synaptic
+// drive is first gathered per neuron: every neuron goes through the same vector code, so its
+// bits do not depend on the split of the population over threads and ranks.
 
 #include <cstdint>
 #include <span>
@@ -57,6 +61,7 @@ class ConductanceNeuronPopulation {
   std::uint64_t seed_;
   double v_bound_;
   bool any_noise_ = false;
+  bool any_delta_ = false;  // a delta port: V jumps by its input
   // Per-neuron constants.
   std::vector<double> c_m_, g_na_, g_k_, g_l_, e_na_, e_k_, e_l_, i_e_, v_t_, v_th_, phi_;
   std::vector<double> noise_step_;  // [pA] SD of the piecewise-constant noise current per step

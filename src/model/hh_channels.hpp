@@ -15,12 +15,16 @@ inline double vtrap(double x, double y) {
   return x / std::expm1(r);
 }
 
+// Which rate functions a population uses, for the vector kernel (model/hh_kernel.hpp).
+enum class RateSet { squid_axon, traub_miles };
+
 struct GateRates {
   double alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n;
 };
 
 // Classic squid giant axon (Hodgkin & Huxley 1952, modern sign convention, rest -65 mV).
 struct SquidAxonRates {
+  static constexpr RateSet set = RateSet::squid_axon;
   static GateRates rates(double v, double /*v_t*/) {
     return {0.1 * vtrap(-(v + 40.0), 10.0),      4.0 * std::exp(-(v + 65.0) / 18.0),
             0.07 * std::exp(-(v + 65.0) / 20.0), 1.0 / (std::exp(-(v + 35.0) / 10.0) + 1.0),
@@ -30,6 +34,7 @@ struct SquidAxonRates {
 
 // Traub & Miles (1991) as in the COBAHH benchmark (Brette et al. 2007), shifted by V_T.
 struct TraubMilesRates {
+  static constexpr RateSet set = RateSet::traub_miles;
   static GateRates rates(double v, double v_t) {
     const double u = v - v_t;
     return {0.32 * vtrap(13.0 - u, 4.0),         0.28 * vtrap(u - 40.0, 5.0),
