@@ -11,8 +11,8 @@
 namespace myelin {
 namespace {
 
-PopulationConfig population(std::uint32_t n, double noise_sigma) {
-  PopulationConfig pop;
+PopulationSpec population(std::uint32_t n, double noise_sigma) {
+  PopulationSpec pop;
   pop.name = "bench";
   pop.model = "lif";
   pop.size = n;

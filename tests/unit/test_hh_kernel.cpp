@@ -90,8 +90,8 @@ TEST(HhKernelRates, AgreeWithTheScalarRatesAndStayFiniteFarOut) {
         EXPECT_FALSE(std::isnan(x));
 }
 
-PopulationConfig traub_config(std::size_t size) {
-  PopulationConfig pop;
+PopulationSpec traub_config(std::size_t size) {
+  PopulationSpec pop;
   pop.name = "t";
   pop.model = "traub_miles";
   pop.size = size;
@@ -208,7 +208,7 @@ struct ScalarCell {
 template <typename Population, typename Rates>
 void check_against_scalar(const std::string& model, std::span<const ParameterInfo> params,
                           double i_e, double dt, Step steps) {
-  PopulationConfig pop;
+  PopulationSpec pop;
   pop.name = "p";
   pop.model = model;
   pop.size = 1;

@@ -17,8 +17,8 @@
 namespace myelin {
 namespace {
 
-PopulationConfig config(std::uint32_t size, bool noise, std::vector<DcWindow> dc = {}) {
-  PopulationConfig pop;
+PopulationSpec config(std::uint32_t size, bool noise, std::vector<DcWindow> dc = {}) {
+  PopulationSpec pop;
   pop.name = "k";
   pop.model = "lif";
   pop.size = size;
@@ -56,7 +56,7 @@ struct Outcome {
 };
 
 // `steps` steps with [0, n) cut at the given sizes (cycled, shifted every step).
-Outcome run(const PopulationConfig& pop, const std::vector<PortSpec>& ports,
+Outcome run(const PopulationSpec& pop, const std::vector<PortSpec>& ports,
             const std::vector<std::size_t>& cuts, Step steps) {
   const auto g = gids(pop.size);
   LifPopulation lif(pop, g, 100,
