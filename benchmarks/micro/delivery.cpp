@@ -34,7 +34,7 @@ struct Network {
 
 // small_world: targets within +-50 of the source (a ring lattice), 10 % rewired uniformly,
 // one delay; random: uniform targets, delays 15..30 steps, so a row has several runs. Targets
-// ascend within a run, as the network build lays them out.
+// ascend within a run (the build keeps generation order, which for these rules is close).
 Network make_network(Shape shape) {
   Network net;
   std::mt19937_64 rng(12345);
