@@ -30,6 +30,7 @@
 #include <exception>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 
 #include "comm/dry_run_exchange.hpp"
 #include "core/memory.hpp"
@@ -246,9 +247,17 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
 #pragma omp parallel num_threads(threads_)
   {
     const auto t = static_cast<std::size_t>(omp_get_thread_num());
+    // Every thread owns neurons, and the handoff waits for all of them: a smaller team (a
+    // thread limit) would hang, so it ends the run at once (each thread sees the same size).
+    const bool full_team = omp_get_num_threads() == threads_;
+    if (!full_team && t == 0)
+      failure = std::make_exception_ptr(std::runtime_error(
+          "OpenMP gave " + std::to_string(omp_get_num_threads()) + " threads of the " +
+          std::to_string(threads_) + " requested (OMP_THREAD_LIMIT?)"));
     Step epoch = start_step_ / epoch_length;
     std::uint32_t generation = 0;  // epochs of this run(), counted alike on every thread
-    for (Step begin = start_step_; begin < total_steps; begin += epoch_length, ++epoch) {
+    for (Step begin = start_step_; full_team && begin < total_steps;
+         begin += epoch_length, ++epoch) {
       ++generation;
       const Step end = std::min(begin + epoch_length, total_steps);
       const auto update_start = PhaseTimes::Clock::now();
