@@ -1,5 +1,5 @@
-// The exchange implementations: one rank without MPI, and MPI's allgatherv and alltoallv, each
-// blocking or overlapped by the same state machine (headers, then payload).
+// The exchange implementations: one rank (a copy, no collective), and MPI's allgatherv and
+// alltoallv, each blocking or overlapped by the same state machine (headers, then payload).
 
 #include "comm/spike_exchange.hpp"
 
@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 
 #include "comm/mpi_communicator.hpp"
 #include "comm/spike_wire.hpp"
@@ -19,31 +20,43 @@ double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// One rank: the spikes go through the wire format too, so counters and offsets are what they
-// would be on the wire.
+// One rank: nothing to send, so the exchange is a copy. The counters are what the wire would
+// have carried; the offsets are already quantised (the contract of start), so the copy is
+// what a round trip through the wire format gives. Directed (alltoallv on an MPI communicator
+// of one rank), it keeps only the spikes the destination table names, as MPI would.
 class LocalSpikeExchange final : public SpikeExchange {
  public:
+  LocalSpikeExchange(const char* name, bool directed, DestinationTable table)
+      : name_(name), directed_(directed), table_(std::move(table)) {}
+
   void start(std::span<const Spike> local, Step epoch_begin, const Health& health) override {
-    bytes_.clear();
-    encode_spikes(local, epoch_begin, bytes_);
-    epoch_begin_ = epoch_begin;
+    spikes_.clear();
+    if (directed_) {
+      for (const Spike& s : local)
+        if (std::binary_search(table_.gids.begin(), table_.gids.end(), s.gid)) spikes_.push_back(s);
+    } else {
+      spikes_.assign(local.begin(), local.end());
+    }
     health_ = health;
-    counters_.spikes_sent += local.size();
-    counters_.bytes_sent += bytes_.size();
-    counters_.bytes_received += bytes_.size();
+    const std::size_t bytes = encoded_size(spikes_, epoch_begin);
+    counters_.spikes_sent += spikes_.size();
+    counters_.bytes_sent += bytes;
+    counters_.bytes_received += bytes;
     ++counters_.epochs;
   }
   void finish(std::vector<Spike>& received, Health& health) override {
-    received.clear();
-    decode_spikes(bytes_, epoch_begin_, received);
+    received.swap(spikes_);
+    spikes_.clear();
     counters_.spikes_received += received.size();
     health = health_;
   }
-  const char* name() const override { return "local"; }
+  const char* name() const override { return name_; }
 
  private:
-  std::vector<std::uint8_t> bytes_;
-  Step epoch_begin_ = 0;
+  const char* name_;
+  bool directed_;
+  DestinationTable table_;
+  std::vector<Spike> spikes_;
   Health health_;
 };
 
@@ -168,18 +181,27 @@ class MpiSpikeExchange final : public SpikeExchange {
     counters_.hidden_seconds += (completed_at_ > 0.0 ? completed_at_ : entered) - started_at_;
     phase_ = Phase::idle;
     health = Health{};
-    received.clear();
+    decoded_.clear();
+    run_ends_.clear();
     for (int r = 0; r < size_; ++r) {
       const auto i = static_cast<std::size_t>(r);
       health.merge(health_of(headers_in_[i]));
       decode_spikes(
           std::span<const std::uint8_t>(receive_).subspan(
               static_cast<std::size_t>(recv_displs_[i]), static_cast<std::size_t>(recv_counts_[i])),
-          epoch_begin_, received);
+          epoch_begin_, decoded_);
+      run_ends_.push_back(decoded_.size());
     }
     counters_.bytes_received += receive_.size();
-    counters_.spikes_received += received.size();
-    std::sort(received.begin(), received.end());
+    counters_.spikes_received += decoded_.size();
+    // Each rank's block is sorted (the contract of start): merge them, no sort.
+    runs_.clear();
+    std::size_t from = 0;
+    for (const std::size_t to : run_ends_) {
+      runs_.emplace_back(decoded_.data() + from, to - from);
+      from = to;
+    }
+    merge_sorted_spikes(runs_, received);
   }
 
  private:
@@ -222,16 +244,68 @@ class MpiSpikeExchange final : public SpikeExchange {
   std::vector<Header> headers_out_, headers_in_;
   std::vector<int> send_counts_, send_displs_, recv_counts_, recv_displs_;
   std::vector<std::vector<Spike>> per_rank_;
+  std::vector<Spike> decoded_;  // every rank's block, in rank order
+  std::vector<std::size_t> run_ends_;
+  std::vector<std::span<const Spike>> runs_;
 };
 
 }  // namespace
 
+void merge_sorted_spikes(std::span<const std::span<const Spike>> runs, std::vector<Spike>& out) {
+  out.clear();
+  std::size_t total = 0;
+  for (const auto& run : runs) total += run.size();
+  out.reserve(total);
+  // The common cases of short epochs: one run, or two (two threads, two ranks).
+  std::size_t non_empty = 0;
+  const std::span<const Spike>* a = nullptr;
+  const std::span<const Spike>* b = nullptr;
+  for (const auto& run : runs) {
+    if (run.empty()) continue;
+    (non_empty == 0 ? a : b) = &run;
+    if (++non_empty > 2) break;
+  }
+  if (non_empty == 0) return;
+  if (non_empty == 1) {
+    out.insert(out.end(), a->begin(), a->end());
+    return;
+  }
+  if (non_empty == 2) {
+    std::merge(a->begin(), a->end(), b->begin(), b->end(), std::back_inserter(out));
+    return;
+  }
+  // A min-heap of run heads: log(runs) comparisons a spike.
+  struct Head {
+    const Spike* at;
+    const Spike* end;
+  };
+  std::vector<Head> heap;
+  heap.reserve(runs.size());
+  for (const auto& run : runs)
+    if (!run.empty()) heap.push_back({run.data(), run.data() + run.size()});
+  const auto later = [](const Head& x, const Head& y) { return *y.at < *x.at; };
+  std::make_heap(heap.begin(), heap.end(), later);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    Head& h = heap.back();
+    out.push_back(*h.at);
+    if (++h.at == h.end)
+      heap.pop_back();
+    else
+      std::push_heap(heap.begin(), heap.end(), later);
+  }
+}
+
 std::unique_ptr<SpikeExchange> make_spike_exchange(ExchangeAlgorithm algorithm, Communicator& comm,
                                                    DestinationTable destinations) {
-  if (auto* mpi = dynamic_cast<MpiCommunicator*>(&comm))
-    return std::make_unique<MpiSpikeExchange>(
-        mpi->native(), algorithm == ExchangeAlgorithm::alltoallv, std::move(destinations));
-  return std::make_unique<LocalSpikeExchange>();
+  const bool directed = algorithm == ExchangeAlgorithm::alltoallv;
+  auto* mpi = dynamic_cast<MpiCommunicator*>(&comm);
+  if (mpi == nullptr)
+    return std::make_unique<LocalSpikeExchange>("local", false, DestinationTable{});
+  if (comm.size() == 1)
+    return std::make_unique<LocalSpikeExchange>(directed ? "alltoallv" : "allgatherv", directed,
+                                                std::move(destinations));
+  return std::make_unique<MpiSpikeExchange>(mpi->native(), directed, std::move(destinations));
 }
 
 }  // namespace myelin

@@ -67,10 +67,17 @@ class SpikeExchange {
   ExchangeCounters counters_;
 };
 
-// The exchange over `comm` (a LocalCommunicator gives the local one: no MPI). `destinations`
+// The exchange over `comm`. One rank (a LocalCommunicator, or an MPI communicator of size 1)
+// gives the local exchange: a copy, no collective, the health passed through unchanged, so a
+// failure or stop request still ends the run after the epoch it was seen in. `destinations`
 // is used by alltoallv only.
 std::unique_ptr<SpikeExchange> make_spike_exchange(ExchangeAlgorithm algorithm, Communicator& comm,
                                                    DestinationTable destinations);
+
+// `out` = the union of `runs`, each sorted by (step, gid), in (step, gid) order: what sorting
+// their concatenation gives, since a (step, gid) pair occurs at most once, in linear time for
+// the few runs (threads, ranks) an epoch has.
+void merge_sorted_spikes(std::span<const std::span<const Spike>> runs, std::vector<Spike>& out);
 
 // Collective: the destination table from every rank's SourceIndex-like list of the sources it
 // needs (`needed`: gids, ascending) and the owner of each gid.

@@ -15,6 +15,12 @@ void put_varint(std::uint64_t v, std::vector<std::uint8_t>& out) {
   out.push_back(static_cast<std::uint8_t>(v));
 }
 
+std::size_t varint_size(std::uint64_t v) {
+  std::size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+
 std::uint64_t get_varint(std::span<const std::uint8_t> in, std::size_t& at) {
   std::uint64_t v = 0;
   for (int shift = 0; shift < 64; shift += 7) {
@@ -47,6 +53,24 @@ void encode_spikes(std::span<const Spike> spikes, Step epoch_begin,
     }
     previous_step = step;
   }
+}
+
+std::size_t encoded_size(std::span<const Spike> spikes, Step epoch_begin) {
+  std::size_t bytes = 0;
+  Step previous_step = epoch_begin;
+  for (std::size_t i = 0; i < spikes.size();) {
+    const Step step = spikes[i].step;
+    std::size_t j = i;
+    while (j < spikes.size() && spikes[j].step == step) ++j;
+    bytes += varint_size(static_cast<std::uint64_t>(step - previous_step)) + varint_size(j - i);
+    Gid previous_gid = 0;
+    for (; i < j; ++i) {
+      bytes += varint_size(spikes[i].gid - previous_gid) + 2;
+      previous_gid = spikes[i].gid;
+    }
+    previous_step = step;
+  }
+  return bytes;
 }
 
 void decode_spikes(std::span<const std::uint8_t> block, Step epoch_begin, std::vector<Spike>& out) {

@@ -17,6 +17,9 @@ namespace myelin {
 
 // Appends `spikes` (sorted by (step, gid), offsets already quantised) to `out`.
 void encode_spikes(std::span<const Spike> spikes, Step epoch_begin, std::vector<std::uint8_t>& out);
+// The number of bytes encode_spikes appends for `spikes`, without encoding them (the local
+// exchange counts what would have been on the wire).
+std::size_t encoded_size(std::span<const Spike> spikes, Step epoch_begin);
 // Appends the spikes of one encoded block to `out`. Throws std::runtime_error on a malformed
 // block (a truncated varint or group).
 void decode_spikes(std::span<const std::uint8_t> block, Step epoch_begin, std::vector<Spike>& out);

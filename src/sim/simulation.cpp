@@ -5,28 +5,33 @@
 //   1. Update (all threads, each its own neurons): per step read and clear the ring slot, add
 //      noise from Philox(seed; gid, step), advance the state, append spikes to the thread's
 //      buffer, note the first non-finite or runaway value.
-//   2. Collect (master): concatenate the thread buffers, sort by (step, gid).
-//   3. Exchange (master): one Allgather of {count, health}, one Allgatherv of the spikes.
-//      A failure or a stop request (signal) anywhere stops every rank after the same epoch.
-//   4. Order (master): sort the global list by (step, gid): identical on every rank.
+//   2. Collect (master): merge the thread buffers, each already sorted by (step, gid).
+//   3. Exchange (master): one Allgather of {count, health}, one Allgatherv of the spikes (one
+//      rank: a copy). A failure or a stop request (signal) anywhere stops every rank after the
+//      same epoch.
+//   4. Order (master): merge the ranks' sorted lists by (step, gid): identical on every rank.
 //   5. Deliver (all threads, each for the targets it owns): walk the sorted spikes through the
 //      thread's CSR and add weights to ring[step + delay][target]. No atomics: a target
 //      belongs to one thread, and it receives its inputs in the same order for every split.
 //   6. Record (master): buffer spikes; every K epochs all ranks flush collectively, and the
 //      file's metadata is flushed with the data, so a killed run leaves a readable file.
 //
-// Threads meet twice per epoch: before the master's part and after it. Delivery of epoch e
-// and the update of epoch e+1 touch only the thread's own neurons, so they need no barrier.
+// Threads meet once per epoch (EpochHandoff): the master waits for the others' updates, the
+// others wait for the master's part; nobody waits for anybody else. Delivery of epoch e and the
+// update of epoch e+1 touch only the thread's own neurons, so they need no barrier.
 
 #include "sim/simulation.hpp"
 
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <exception>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 
 #include "comm/dry_run_exchange.hpp"
 #include "core/memory.hpp"
@@ -38,6 +43,59 @@
 namespace myelin {
 
 namespace {
+
+// Waits until `done(a)`: spins first, then sleeps in the kernel. With one-step epochs the
+// wait is a few microseconds, far below a futex wake-up (tens of microseconds, per epoch), so
+// sleeping at once would cost more than the work; spinning without end would take the core
+// from a thread that needs it when the machine is shared. ~100 us of spinning covers the usual
+// imbalance of a step.
+template <class Done>
+void spin_then_wait(const std::atomic<std::uint32_t>& a, Done done) {
+  constexpr auto spin_budget = std::chrono::microseconds(100);
+  const auto spin_start = std::chrono::steady_clock::now();
+  for (unsigned i = 1;; ++i) {
+    if (done(a.load(std::memory_order_acquire))) return;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    if (i % 64 == 0 && std::chrono::steady_clock::now() - spin_start > spin_budget) break;
+  }
+  for (std::uint32_t v = a.load(std::memory_order_acquire); !done(v);
+       v = a.load(std::memory_order_acquire))
+    a.wait(v, std::memory_order_acquire);
+}
+
+// The one meeting of an epoch, cheaper than two barriers: with one-step epochs the loop is
+// mostly synchronisation. Counters only grow (mod 2^32, compared for equality), so no reset
+// races with a late reader.
+class EpochHandoff {
+ public:
+  explicit EpochHandoff(int threads) : workers_(static_cast<std::uint32_t>(threads - 1)) {}
+
+  // Not the master: the update of this epoch is done (its spikes and health are written).
+  void arrive() {
+    arrived_.fetch_add(1, std::memory_order_release);
+    arrived_.notify_one();
+  }
+  // Master: waits until every other thread has arrived for epoch number `generation` (1, 2..).
+  void wait_for_workers(std::uint32_t generation) {
+    const std::uint32_t target = workers_ * generation;
+    spin_then_wait(arrived_, [&](std::uint32_t n) { return n == target; });
+  }
+  // Master: its part of epoch `generation` is done (the spikes to deliver, stop, checkpoint).
+  void release(std::uint32_t generation) {
+    released_.store(generation, std::memory_order_release);
+    released_.notify_all();
+  }
+  void wait_for_master(std::uint32_t generation) {
+    spin_then_wait(released_, [&](std::uint32_t g) { return g == generation; });
+  }
+
+ private:
+  std::uint32_t workers_;
+  alignas(64) std::atomic<std::uint32_t> arrived_{0};
+  alignas(64) std::atomic<std::uint32_t> released_{0};
+};
 
 std::vector<StdpKernel> make_kernels(const LocalNetwork& network, double dt) {
   std::vector<StdpKernel> out;
@@ -188,6 +246,8 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
   std::vector<Health> thread_health(static_cast<std::size_t>(threads_));
   std::vector<std::uint64_t> thread_events(static_cast<std::size_t>(threads_), 0);
   std::vector<Spike> local;
+  std::vector<std::span<const Spike>> runs;
+  EpochHandoff handoff(threads_);
   std::vector<Spike> global;  // the spikes to deliver after this epoch
   std::vector<Spike> tail;
   Health health;
@@ -200,8 +260,18 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
 #pragma omp parallel num_threads(threads_)
   {
     const auto t = static_cast<std::size_t>(omp_get_thread_num());
+    // Every thread owns neurons, and the handoff waits for all of them: a smaller team (a
+    // thread limit) would hang, so it ends the run at once (each thread sees the same size).
+    const bool full_team = omp_get_num_threads() == threads_;
+    if (!full_team && t == 0)
+      failure = std::make_exception_ptr(std::runtime_error(
+          "OpenMP gave " + std::to_string(omp_get_num_threads()) + " threads of the " +
+          std::to_string(threads_) + " requested (OMP_THREAD_LIMIT?)"));
     Step epoch = start_step_ / epoch_length;
-    for (Step begin = start_step_; begin < total_steps; begin += epoch_length, ++epoch) {
+    std::uint32_t generation = 0;  // epochs of this run(), counted alike on every thread
+    for (Step begin = start_step_; full_team && begin < total_steps;
+         begin += epoch_length, ++epoch) {
+      ++generation;
       const Step end = std::min(begin + epoch_length, total_steps);
       const auto update_start = PhaseTimes::Clock::now();
 
@@ -241,23 +311,30 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
         if (!plastic.empty())
           plastic.record_post(std::span<const Spike>(thread_spikes[t]).subspan(spikes_before));
       }
+      // Steps ascend, and within a step populations and their neurons come in gid order, so
+      // the buffer is sorted by (step, gid); the check is linear and keeps the merge correct
+      // whatever order a model emits its spikes in.
+      for (Spike& s : thread_spikes[t]) s.offset = quantise_offset(s.offset);
+      if (!std::is_sorted(thread_spikes[t].begin(), thread_spikes[t].end()))
+        std::sort(thread_spikes[t].begin(), thread_spikes[t].end());
 
-#pragma omp barrier
-#pragma omp master
-      {
+      if (t != 0) {
+        handoff.arrive();
+        handoff.wait_for_master(generation);
+      } else {
+        handoff.wait_for_workers(generation);
         checkpoint_now = false;
         try {
           times_.add(Phase::update, update_start);
           auto phase_start = PhaseTimes::Clock::now();
-          local.clear();
           Health mine;
+          runs.clear();
           for (std::size_t i = 0; i < thread_spikes.size(); ++i) {
-            local.insert(local.end(), thread_spikes[i].begin(), thread_spikes[i].end());
+            runs.emplace_back(thread_spikes[i]);
             mine.merge(thread_health[i]);
           }
           mine.stop_signal = pending_stop_signal();
-          for (Spike& s : local) s.offset = quantise_offset(s.offset);
-          std::sort(local.begin(), local.end());
+          merge_sorted_spikes(runs, local);
           times_.add(Phase::collect, phase_start);
 
           // Blocking: exchange this epoch now. Overlapped: finish the previous epoch's exchange
@@ -316,8 +393,8 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
           failure = std::current_exception();
           stop = true;
         }
+        handoff.release(generation);
       }
-#pragma omp barrier
       if (stop && !checkpoint_now) break;
 
       const auto deliver_start = PhaseTimes::Clock::now();

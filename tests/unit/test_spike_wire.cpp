@@ -55,6 +55,7 @@ TEST(SpikeWire, RoundTripIsExactAndCompact) {
     expected += varint_size(first ? spikes[i].gid : spikes[i].gid - spikes[i - 1].gid) + 2;
   }
   EXPECT_EQ(bytes.size(), expected);
+  EXPECT_EQ(encoded_size(spikes, epoch), bytes.size());  // what the one-rank exchange counts
   // Well under the old fixed 8 bytes a spike.
   EXPECT_LT(static_cast<double>(bytes.size()) / static_cast<double>(spikes.size()), 4.2);
 }
