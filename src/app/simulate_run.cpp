@@ -75,8 +75,17 @@ RunOutcome simulate_to_file(const Config& config, Communicator& comm, int thread
     }
   }
 
-  const auto sim = in_phase("building the network",
-                            [&] { return std::make_unique<Simulation>(config, comm, threads); });
+  // What the build refuses (a drawn plastic delay beyond 16 bits, ...) is refused by every rank
+  // after the same collective, so it is bad input everywhere, not an internal error.
+  std::unique_ptr<Simulation> sim;
+  try {
+    sim = in_phase("building the network",
+                   [&] { return std::make_unique<Simulation>(config, comm, threads); });
+  } catch (const InputError& e) {
+    outcome.code = ExitCode::bad_input;
+    outcome.error = e.what();
+    return outcome;
+  }
   if (checkpoints.restore) {
     if (auto error = agreed_error(comm, [&] { checkpoints.restore(*sim); })) {
       outcome.code = ExitCode::bad_input;

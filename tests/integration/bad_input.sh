@@ -28,6 +28,9 @@ for ranks in 1 4; do
   expect_bad "$ranks" "simulation.dt" run "$config" "${o[@]}" --set simulation.dt=0
   expect_bad "$ranks" "projection.ring.delay" run "$config" "${o[@]}" --set projection.ring.delay=0.05
   expect_bad "$ranks" "projection.ring.k" run "$config" "${o[@]}" --set projection.ring.k=7
+  # Plastic delays are 16-bit steps: every rank refuses a longer one after the draws.
+  expect_bad "$ranks" "projection.ring.delay" run "$config" "${o[@]}" --set projection.ring.delay=6600 \
+    --set 'projection.ring.plasticity={ w_max = 1.0 }'
   expect_bad "$ranks" "projection.ring.k" run "$config" "${o[@]}" --set projection.ring.k=400
   expect_bad "$ranks" "projection.ring.p" run "$config" "${o[@]}" --set projection.ring.p=1.5
   expect_bad "$ranks" "projection.e_to_i.source" run "$config" "${o[@]}" --set projection.e_to_i.source=nope
