@@ -62,7 +62,33 @@ void ThreadPlasticity::forget(History& h, std::uint32_t readers) const {
 
 void ThreadPlasticity::process_step(Step step, std::span<double> input) {
   auto& due = due_[static_cast<std::size_t>(step & mask_)];
-  for (const std::uint64_t j : due) {
+  // The events of a step touch random targets' histories: fetch them a few events ahead, in
+  // three stages (the synapse, then its target's history, then that history's arrays).
+  constexpr std::size_t synapse_ahead = 12, history_ahead = 6, arrays_ahead = 3;
+  const std::size_t n = due.size();
+  for (std::size_t d = 0; d < n; ++d) {
+    if (d + synapse_ahead < n) {
+      const std::uint64_t next = due[d + synapse_ahead];
+      __builtin_prefetch(&synapses_.synapse[next]);
+      __builtin_prefetch(&states_[next], 1);
+      __builtin_prefetch(&weights_[next], 1);
+    }
+    if (d + history_ahead < n) {
+      const History* next =
+          &history_[synapses_.post_of[synapses_.synapse[due[d + history_ahead]].channel]];
+      __builtin_prefetch(next, 1);
+      __builtin_prefetch(reinterpret_cast<const char*>(next) + 64, 1);
+    }
+    if (d + arrays_ahead < n) {
+      const History& next =
+          history_[synapses_.post_of[synapses_.synapse[due[d + arrays_ahead]].channel]];
+      if (next.size() > 0) {
+        __builtin_prefetch(next.steps.data() + next.head);
+        __builtin_prefetch(next.consumed.data() + next.head, 1);
+        __builtin_prefetch(next.y.data() + next.head * n_kernels_);
+      }
+    }
+    const std::uint64_t j = due[d];
     const PlasticTarget target = synapses_.synapse[j];
     const StdpKernel& k = kernels_[target.rule];
     StdpState& s = states_[j];

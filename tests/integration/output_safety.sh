@@ -20,7 +20,13 @@ for ranks in 1 2; do
   ((code == 2)) || { cat "$WORK/stderr" >&2; fail "second run at $ranks rank(s): exit $code, expected 2"; }
   grep -qF "another run is writing this file" "$WORK/stderr" || { cat "$WORK/stderr" >&2; fail "message"; }
   grep -qF "$out" "$WORK/stderr" || fail "message does not name the path"
-  # While the first run works, the path still holds the older complete result.
+  # While the first run works, the path still holds the older complete result. (It holds the
+  # lock from its start but creates OUTPUT.partial only after building the network.)
+  for ((w = 0; w < 200; w++)); do
+    [[ -e $out.partial ]] && break
+    kill -0 "$first" 2>/dev/null || break
+    sleep 0.05
+  done
   [[ -e $out.partial ]] || fail "the first run ended before the check (make it longer)"
   [[ $(md5sum <"$out") == "$old_sum" ]] || fail "the older result changed before the new one finished"
   wait "$first" || fail "the first run failed"
