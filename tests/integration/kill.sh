@@ -8,7 +8,7 @@ kills=${4:-5}
 read -ra rank_counts <<<"${5:-1 2 4}"
 config="$SOURCE_DIR/tests/data/split_small.toml"
 check="$SOURCE_DIR/tests/integration/prefix_check.py"
-settings=(--set simulation.t_stop=40000 --set output.flush_interval=10 --quiet)  # still running when killed
+settings=(--set simulation.t_stop=100000 --set output.flush_interval=10 --quiet)  # still running when killed
 reference="$WORK/reference.h5"
 mpi_run 1 1 run "$config" -o "$reference" "${settings[@]}"
 

@@ -12,7 +12,7 @@ old_sum=$(md5sum <"$out")
 
 # Concurrent runs on one path: the second gets exit 2 naming the path, the first is unharmed.
 for ranks in 1 2; do
-  mpi_run "$ranks" 1 run "$config" -o "$out" --quiet --set simulation.t_stop=40000 --set simulation.seed=99 &
+  mpi_run "$ranks" 1 run "$config" -o "$out" --quiet --set simulation.t_stop=300000 --set simulation.seed=99 &
   first=$!
   for ((w = 0; w < 200; w++)); do [[ -e $out.lock ]] && break; sleep 0.05; done
   code=0
@@ -38,7 +38,7 @@ done
 
 # Killed before it finishes: the older file is left as it was, byte for byte, and nothing at
 # the path claims to come from the killed run (its data is in OUTPUT.partial).
-mpi_run 1 1 run "$config" -o "$out" --quiet --set simulation.t_stop=50000 >/dev/null 2>&1 &
+mpi_run 1 1 run "$config" -o "$out" --quiet --set simulation.t_stop=300000 >/dev/null 2>&1 &
 launcher=$!
 for ((w = 0; w < 200; w++)); do [[ -s $out.partial ]] && break; sleep 0.05; done
 mapfile -t pids < <(pgrep -f -- "^$MYELIN run $config -o $out " || true)

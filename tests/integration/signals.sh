@@ -5,7 +5,7 @@
 source "$(dirname "$0")/common.sh"
 config="$SOURCE_DIR/tests/data/split_small.toml"
 check="$SOURCE_DIR/tests/integration/prefix_check.py"
-settings=(--set simulation.t_stop=40000 --quiet)  # long enough to be running when signalled
+settings=(--set simulation.t_stop=200000 --quiet)  # long enough to be running when signalled
 reference="$WORK/reference.h5"
 mpi_run 1 1 run "$config" -o "$reference" "${settings[@]}"
 
