@@ -47,8 +47,10 @@ mpi_run 2 1 resume "$WORK/ckpt_150.h5" -o "$WORK/part3.h5" --t-stop 200 --quiet
 echo "ok: 0-100-150-200 ms over three files"
 
 # A signal at a random moment: exit 4, a checkpoint at the boundary the run stopped at, the
-# message says where it is; the resume completes the run exactly.
-long=(--set simulation.t_stop=1500 --set output.flush_interval=20 --quiet)
+# message says where it is; the resume completes the run exactly. 10 s simulated take several
+# seconds of wall time on two ranks, and the signal comes within 0.3 s of the partial file
+# appearing, so the run cannot finish first.
+long=(--set simulation.t_stop=10000 --set output.flush_interval=20 --quiet)
 mpi_run 1 1 run "$config" -o "$WORK/long_ref.h5" --threads 1 "${long[@]}"
 for signal in TERM USR1; do
   out="$WORK/stopped_$signal.h5"
@@ -56,7 +58,7 @@ for signal in TERM USR1; do
     2>"$WORK/stderr" &
   launcher=$!
   for ((w = 0; w < 200; w++)); do [[ -s $out.partial ]] && break; sleep 0.05; done
-  sleep "0.$((RANDOM % 5))$((RANDOM % 10))"
+  sleep "0.$((RANDOM % 3))$((RANDOM % 10))"
   mapfile -t pids < <(pgrep -f -- "^$MYELIN run $config -o $out " || true)
   ((${#pids[@]} == 2)) || fail "found ${#pids[@]} rank processes, expected 2"
   kill "-$signal" "${pids[$((RANDOM % 2))]}"

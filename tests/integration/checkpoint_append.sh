@@ -44,7 +44,7 @@ PY
   echo "ok: 0-100 ms on $a, --append 100-200 ms on $b: the one file equals the uninterrupted run"
 done
 
-long=(--set simulation.t_stop=1500 --set output.flush_interval=20 --quiet)
+long=(--set simulation.t_stop=10000 --set output.flush_interval=20 --quiet)
 mpi_run 1 1 run "$config" -o "$WORK/long_ref.h5" --threads 1 "${long[@]}"
 
 # Stopped by a signal at a random moment: FILE is committed with complete = 0 and a stop
@@ -54,7 +54,7 @@ mpi_run 2 1 run "$config" -o "$out" --threads 1 "${long[@]}" --checkpoint-every 
   2>"$WORK/stderr" &
 launcher=$!
 for ((w = 0; w < 200; w++)); do [[ -s $out.partial ]] && break; sleep 0.05; done
-sleep "0.$((RANDOM % 5))$((RANDOM % 10))"
+sleep "0.$((RANDOM % 3))$((RANDOM % 10))"
 mapfile -t pids < <(pgrep -f -- "^$MYELIN run $config -o $out " || true)
 ((${#pids[@]} == 2)) || fail "found ${#pids[@]} rank processes, expected 2"
 kill -TERM "${pids[$((RANDOM % 2))]}"
@@ -78,7 +78,7 @@ for i in 1 2; do
   launcher=$!
   for ((w = 0; w < 400; w++)); do [[ -s $ckpt ]] && break; sleep 0.02; done
   [[ -s $ckpt ]] || fail "no checkpoint appeared"
-  sleep "0.$((RANDOM % 4))$((RANDOM % 10))"
+  sleep "0.$((RANDOM % 3))$((RANDOM % 10))"
   mapfile -t pids < <(pgrep -f -- "^$MYELIN run $config -o $out " || true)
   ((${#pids[@]} == 2)) || fail "found ${#pids[@]} rank processes (the run ended before the kill?)"
   kill -KILL "${pids[$((RANDOM % 2))]}"

@@ -8,7 +8,7 @@ source "$(dirname "$0")/common.sh"
 config="$SOURCE_DIR/tests/data/checkpoint_all.toml"
 compare="$SOURCE_DIR/tests/integration/checkpoint_compare.py"
 reseal="$SOURCE_DIR/tests/integration/checkpoint_reseal.py"
-long=(--set simulation.t_stop=1500 --set output.flush_interval=20 --quiet)
+long=(--set simulation.t_stop=10000 --set output.flush_interval=20 --quiet)
 mpi_run 1 1 run "$config" -o "$WORK/ref.h5" --threads 1 "${long[@]}"
 
 for i in 1 2; do
@@ -19,7 +19,7 @@ for i in 1 2; do
   launcher=$!
   for ((w = 0; w < 400; w++)); do [[ -s $ckpt ]] && break; sleep 0.02; done
   [[ -s $ckpt ]] || fail "no checkpoint appeared"
-  sleep "0.$((RANDOM % 4))$((RANDOM % 10))"
+  sleep "0.$((RANDOM % 3))$((RANDOM % 10))"
   mapfile -t pids < <(pgrep -f -- "^$MYELIN run $config -o $out " || true)
   ((${#pids[@]} == 2)) || fail "found ${#pids[@]} rank processes (the run ended before the kill?)"
   kill -KILL "${pids[$((RANDOM % 2))]}"
