@@ -1,6 +1,8 @@
 #include "model/lif.hpp"
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -163,6 +165,15 @@ LifPopulation::LifPopulation(const PopulationSpec& config, std::span<const Gid> 
         rising_step_[c][i] = rising_propagator(dt, tau_m, spec.tau_syn, c_m_[i]);
     }
   }
+  const auto same = [](const std::vector<double>& x) {
+    return std::all_of(x.begin(), x.end(), [&](double v) {
+      return std::bit_cast<std::uint64_t>(v) == std::bit_cast<std::uint64_t>(x.front());
+    });
+  };
+  uniform_ = n > 0 && same(v_inf_) && same(dc_gain_) && same(decay_) && same(v_th_) &&
+             same(v_reset_) && same(noise_step_) && same(g_l_) && same(c_m_) &&
+             std::all_of(current_step_.begin(), current_step_.end(), same) &&
+             std::all_of(rising_step_.begin(), rising_step_.end(), same);
 }
 
 double LifPopulation::current_response(std::size_t i, double offset, double h) const {
@@ -250,6 +261,12 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
                        spec.e_rev, is_conductance(spec.kind)});
     }
   }
+  std::vector<lif_kernel::AdvancePort> advance;
+  for (std::size_t q = 0; q < ports_.size(); ++q) {
+    if (ports_.specs()[q].kind == SynapseKind::delta) continue;
+    const SynapsePorts::AdvanceTerms t = ports_.advance_terms(q);
+    advance.push_back({t.state, t.rising, input.data() + q * n, t.decay, t.dt, t.alpha_scale});
+  }
   const double dc = dc_.empty() ? 0.0 : dc_current(dc_, step);  // [pA]
   const lif_kernel::Args args{
       .v_m = v_m_.data(),
@@ -262,6 +279,7 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
       .v_reset = v_reset_.data(),
       .noise_step = noise_step_.data(),
       .gid = gid_.data(),
+      .uniform = uniform_,
       .dc = dc,
       .v_bound = v_bound_,
       .noise = !any_noise_       ? lif_kernel::Noise::none
@@ -273,21 +291,18 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
       .delta = delta,
       .currents = currents,
       .means = means,
+      .advance = advance,
       .g_l = g_l_.data(),
       .c_m = c_m_.data(),
       .dt = dt_,
   };
-  // Blocks small enough that the ports are advanced while the block is still in cache, and
-  // only after the flagged neurons, which need the ports' state at the start of the step.
-  constexpr std::size_t block = 1024;
+  // The kernel advances the ports of every neuron but the flagged ones, which need the
+  // ports' state at the start of the step: they are advanced after they are finished.
   std::vector<lif_kernel::Rare> rare;
-  bool bad = false;
-  for (std::size_t b = begin; b < end; b += block) {
-    const std::size_t e = std::min(end, b + block);
-    rare.clear();
-    bad |= lif_kernel::membrane_step(args, b, e, rare);
-    for (const lif_kernel::Rare& r : rare) bad |= finish(r.index, r.xi, step, dc, input, spikes);
-    if (ports_.any_state()) ports_.advance_block(b, e, input);
+  bool bad = lif_kernel::membrane_step(args, begin, end, rare);
+  for (const lif_kernel::Rare& r : rare) {
+    bad |= finish(r.index, r.xi, step, dc, input, spikes);
+    ports_.advance(r.index, input);
   }
   if (bad) [[unlikely]] {
     for (std::size_t i = begin; i < end; ++i) {

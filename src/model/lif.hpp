@@ -81,6 +81,7 @@ class LifPopulation {
   std::uint64_t seed_;
   double v_bound_;
   bool any_noise_ = false;
+  bool uniform_ = false;  // every per-neuron constant below is the same: lif_kernel::Args::uniform
   // Per-neuron constants.
   std::vector<double> tau_m_;        // [ms]
   std::vector<double> decay_;        // exp(-dt/tau_m)

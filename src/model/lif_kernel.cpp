@@ -173,17 +173,31 @@ inline void normal_pairs_range(const Key& key, const Gid* gid, std::size_t n, do
   for (; i < n; ++i) normal_pairs_k<1>(d1, key, gid + i, first + i, second + i);
 }
 
-// Neurons [i, i + Lanes(d)); returns the lanes whose stored V_m is bad.
-template <class D>
+// A per-neuron constant of lanes [i, i + Lanes(d)): streamed, or broadcast when the
+// population's constants are uniform.
+template <bool Uniform, class D>
+HWY_INLINE hn::Vec<D> constant(D d, const double* p, std::size_t i) {
+  if constexpr (Uniform) {
+    return hn::Set(d, *p);
+  } else {
+    return hn::LoadU(d, p + i);
+  }
+}
+
+// Neurons [i, i + Lanes(d)); returns the lanes whose stored V_m is bad. `a` is the caller's
+// local copy of the arguments, so that the pointers stay in registers across the rare path's
+// push_back.
+template <bool Uniform, class D>
 HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_t i,
                              std::vector<Rare>& rare) {
   using V = hn::Vec<D>;
+  const auto param = [&](const double* p) { return constant<Uniform>(d, p, i); };
   const V v_old = hn::LoadU(d, a.v_m + i);
-  V v_inf = hn::LoadU(d, a.v_inf + i);
-  if (a.dc != 0.0) v_inf = hn::Add(v_inf, hn::Mul(hn::LoadU(d, a.dc_gain + i), hn::Set(d, a.dc)));
+  V v_inf = param(a.v_inf);
+  if (a.dc != 0.0) v_inf = hn::Add(v_inf, hn::Mul(param(a.dc_gain), hn::Set(d, a.dc)));
   V decay;
   if (a.means.empty()) {
-    decay = hn::LoadU(d, a.decay + i);
+    decay = param(a.decay);
   } else {
     // Exponential integrator with the exact step-mean conductances and currents.
     V current = hn::Zero(d), conductance = hn::Zero(d), g_e_rev = hn::Zero(d);
@@ -198,27 +212,26 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_
         current = hn::Add(current, x);
       }
     }
-    const V g_l = hn::LoadU(d, a.g_l + i);
+    const V g_l = param(a.g_l);
     const V g = hn::Add(g_l, conductance);
     v_inf = hn::Div(hn::Add(hn::Add(hn::Mul(g_l, v_inf), current), g_e_rev), g);
-    const V tau = hn::Div(hn::LoadU(d, a.c_m + i), g);
+    const V tau = hn::Div(param(a.c_m), g);
     decay = hn::Exp(d, hn::Div(hn::Set(d, -a.dt), tau));
   }
   V v = hn::Add(v_inf, hn::Mul(hn::Sub(v_old, v_inf), decay));
   if (!a.currents.empty()) {
     V synaptic = hn::Zero(d);
     for (const CurrentPort& p : a.currents) {
-      synaptic = hn::Add(synaptic, hn::Mul(hn::LoadU(d, p.state + i), hn::LoadU(d, p.step + i)));
+      synaptic = hn::Add(synaptic, hn::Mul(hn::LoadU(d, p.state + i), param(p.step)));
       if (p.rising != nullptr)
-        synaptic =
-            hn::Add(synaptic, hn::Mul(hn::LoadU(d, p.rising + i), hn::LoadU(d, p.rising_step + i)));
+        synaptic = hn::Add(synaptic, hn::Mul(hn::LoadU(d, p.rising + i), param(p.rising_step)));
     }
     v = hn::Add(v, synaptic);
   }
   V xi = hn::Zero(d);
   if (a.noise != Noise::none) {
     xi = hn::LoadU(d, xi_at);
-    v = hn::Add(v, hn::Mul(hn::LoadU(d, a.noise_step + i), xi));
+    v = hn::Add(v, hn::Mul(param(a.noise_step), xi));
   }
   if (!a.delta.empty()) {
     V jump = hn::Zero(d);
@@ -229,12 +242,27 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_
   const V r = hn::LoadU(d, a.refractory + i);
   const V one = hn::Set(d, 1.0);
   const auto clamped = hn::Ge(r, one);
-  v = hn::IfThenElse(clamped, hn::LoadU(d, a.v_reset + i), v);
+  v = hn::IfThenElse(clamped, param(a.v_reset), v);
   hn::StoreU(hn::IfThenElse(clamped, hn::Sub(r, one), r), d, a.refractory + i);
   const auto ending = hn::And(hn::Gt(r, hn::Zero(d)), hn::Lt(r, one));
-  const auto flagged = hn::Or(ending, hn::Gt(v, hn::LoadU(d, a.v_th + i)));
+  const auto flagged = hn::Or(ending, hn::Gt(v, param(a.v_th)));
   v = hn::IfThenElse(flagged, v_old, v);
   hn::StoreU(v, d, a.v_m + i);
+  for (const AdvancePort& p : a.advance) {
+    const V state = hn::LoadU(d, p.state + i);
+    const V w = hn::LoadU(d, p.input + i);
+    const V decay_syn = hn::Set(d, p.decay);
+    if (p.rising == nullptr) {
+      hn::StoreU(hn::IfThenElse(flagged, state, hn::Add(hn::Mul(state, decay_syn), w)), d,
+                 p.state + i);
+    } else {
+      const V y = hn::LoadU(d, p.rising + i);
+      const V next = hn::Mul(hn::Add(state, hn::Mul(hn::Set(d, p.dt), y)), decay_syn);
+      const V next_y = hn::Add(hn::Mul(y, decay_syn), hn::Mul(w, hn::Set(d, p.alpha_scale)));
+      hn::StoreU(hn::IfThenElse(flagged, state, next), d, p.state + i);
+      hn::StoreU(hn::IfThenElse(flagged, y, next_y), d, p.rising + i);
+    }
+  }
   if (!hn::AllFalse(d, flagged)) [[unlikely]] {
     alignas(HWY_MAX_BYTES) std::array<double, max_lanes> xi_lanes;
     std::array<std::uint8_t, (max_lanes + 7) / 8> bits{};
@@ -246,30 +274,187 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_
   return hn::Not(hn::Le(hn::Abs(v), hn::Set(d, a.v_bound)));
 }
 
-bool membrane_step_impl(const Args& a, std::size_t begin, std::size_t end,
-                        std::vector<Rare>& rare) {
+// The common case, current-based with only exp_current ports (NC <= 2) and at most one delta
+// port: block() with the port loops unrolled at compile time, each port's state loaded once for
+// V and for its own advance, and every pointer in a register. The same operations in the same
+// order as block(), so the same bits.
+template <std::size_t NC, std::size_t ND>
+struct ExpArgs {
+  double* v_m;
+  double* refractory;
+  const double *v_inf, *dc_gain, *decay, *v_th, *v_reset, *noise_step;
+  std::array<double*, NC> state;
+  std::array<const double*, NC> step;
+  std::array<const double*, NC> input;
+  std::array<double, NC> decay_syn;
+  std::array<const double*, ND> delta;
+  double dc, v_bound;
+  bool noise;
+  // Uniform populations: the constants themselves, which the compiler keeps in registers
+  // (through the pointers above it would reload them after every store).
+  double u_v_inf, u_dc_gain, u_decay, u_v_th, u_v_reset, u_noise_step;
+  std::array<double, NC> u_step;
+};
+
+template <bool Uniform, std::size_t NC, std::size_t ND, class D>
+HWY_INLINE hn::Mask<D> exp_block(D d, const ExpArgs<NC, ND>& a, const double* xi_at, std::size_t i,
+                                 std::vector<Rare>& rare) {
+  using V = hn::Vec<D>;
+  const auto param = [&](const double* p, double uniform) {
+    if constexpr (Uniform) {
+      return hn::Set(d, uniform);
+    } else {
+      return hn::LoadU(d, p + i);
+    }
+  };
+  const V v_old = hn::LoadU(d, a.v_m + i);
+  V v_inf = param(a.v_inf, a.u_v_inf);
+  if (a.dc != 0.0) v_inf = hn::Add(v_inf, hn::Mul(param(a.dc_gain, a.u_dc_gain), hn::Set(d, a.dc)));
+  V v = hn::Add(v_inf, hn::Mul(hn::Sub(v_old, v_inf), param(a.decay, a.u_decay)));
+  std::array<V, NC> state;
+  if constexpr (NC > 0) {
+    V synaptic = hn::Zero(d);
+    for (std::size_t c = 0; c < NC; ++c) {
+      state[c] = hn::LoadU(d, a.state[c] + i);
+      synaptic = hn::Add(synaptic, hn::Mul(state[c], param(a.step[c], a.u_step[c])));
+    }
+    v = hn::Add(v, synaptic);
+  }
+  V xi = hn::Zero(d);
+  if (a.noise) {
+    xi = hn::LoadU(d, xi_at);
+    v = hn::Add(v, hn::Mul(param(a.noise_step, a.u_noise_step), xi));
+  }
+  if constexpr (ND > 0) {
+    V jump = hn::Zero(d);
+    for (std::size_t k = 0; k < ND; ++k) jump = hn::Add(jump, hn::LoadU(d, a.delta[k] + i));
+    v = hn::Add(v, jump);
+  }
+  const V r = hn::LoadU(d, a.refractory + i);
+  const V one = hn::Set(d, 1.0);
+  const auto clamped = hn::Ge(r, one);
+  v = hn::IfThenElse(clamped, param(a.v_reset, a.u_v_reset), v);
+  hn::StoreU(hn::IfThenElse(clamped, hn::Sub(r, one), r), d, a.refractory + i);
+  const auto ending = hn::And(hn::Gt(r, hn::Zero(d)), hn::Lt(r, one));
+  const auto flagged = hn::Or(ending, hn::Gt(v, param(a.v_th, a.u_v_th)));
+  v = hn::IfThenElse(flagged, v_old, v);
+  hn::StoreU(v, d, a.v_m + i);
+  for (std::size_t c = 0; c < NC; ++c) {
+    const V next =
+        hn::Add(hn::Mul(state[c], hn::Set(d, a.decay_syn[c])), hn::LoadU(d, a.input[c] + i));
+    hn::StoreU(hn::IfThenElse(flagged, state[c], next), d, a.state[c] + i);
+  }
+  if (!hn::AllFalse(d, flagged)) [[unlikely]] {
+    alignas(HWY_MAX_BYTES) std::array<double, max_lanes> xi_lanes;
+    std::array<std::uint8_t, (max_lanes + 7) / 8> bits{};
+    hn::StoreU(xi, d, xi_lanes.data());
+    hn::StoreMaskBits(d, flagged, bits.data());
+    for (std::size_t j = 0; j < hn::Lanes(d); ++j)
+      if ((bits[j / 8] >> (j % 8)) & 1) rare.push_back({i + j, xi_lanes[j]});
+  }
+  return hn::Not(hn::Le(hn::Abs(v), hn::Set(d, a.v_bound)));
+}
+
+// Runs `step_block(d, xi_at, i)` over [begin, end): full vectors, then the tail on one-lane
+// vectors (the same operations, so the same bits as in a full vector), with the fresh normals
+// of each sub-block drawn first into a buffer that stays in L1.
+template <class BlockFn>
+HWY_INLINE bool run_range(const Args& a, std::size_t begin, std::size_t end, BlockFn step_block) {
   const Key key = round_keys(a.seed, a.pair_lo, a.pair_hi);
   const hn::ScalableTag<double> d;
   const hn::CappedTag<double, 1> d1;
   const std::size_t lanes = hn::Lanes(d);
-  // Sub-blocks: the fresh normals of the first kind wait in a buffer that stays in L1.
   constexpr std::size_t sub = 256;
   alignas(HWY_MAX_BYTES) std::array<double, sub> fresh;
   auto bad = hn::MaskFromVec(hn::Zero(d));
   bool any_bad = false;
+  const bool fresh_pair = a.noise == Noise::fresh_pair;
+  const Gid* gid = a.gid;
+  double* spare = a.spare_noise;
   for (std::size_t b = begin; b < end; b += sub) {
     const std::size_t e = std::min(end, b + sub);
-    if (a.noise == Noise::fresh_pair)
-      normal_pairs_range(key, a.gid + b, e - b, fresh.data(), a.spare_noise + b);
-    const auto xi_at = [&](std::size_t i) {
-      return a.noise == Noise::fresh_pair ? fresh.data() + (i - b) : a.spare_noise + i;
-    };
+    if (fresh_pair) normal_pairs_range(key, gid + b, e - b, fresh.data(), spare + b);
+    const double* xi = fresh_pair ? fresh.data() : spare + b;  // xi[i - b]: neuron i's normal
     std::size_t i = b;
-    for (; i + lanes <= e; i += lanes) bad = hn::Or(bad, block(d, a, xi_at(i), i, rare));
-    // The tail on one-lane vectors: the same operations, so the same bits as in a full vector.
-    for (; i < e; ++i) any_bad |= !hn::AllFalse(d1, block(d1, a, xi_at(i), i, rare));
+    for (; i + lanes <= e; i += lanes) bad = hn::Or(bad, step_block(d, xi + (i - b), i));
+    for (; i < e; ++i) any_bad |= !hn::AllFalse(d1, step_block(d1, xi + (i - b), i));
   }
   return any_bad || !hn::AllFalse(d, bad);
+}
+
+template <bool Uniform>
+bool membrane_step_range(const Args& args, std::size_t begin, std::size_t end,
+                         std::vector<Rare>& rare) {
+  const Args a = args;  // local: see block()
+  return run_range(a, begin, end, [&](auto d, const double* xi_at, std::size_t i) {
+    return block<Uniform>(d, a, xi_at, i, rare);
+  });
+}
+
+template <bool Uniform, std::size_t NC, std::size_t ND>
+bool exp_range(const Args& a, std::size_t begin, std::size_t end, std::vector<Rare>& rare) {
+  ExpArgs<NC, ND> f{};
+  f.v_m = a.v_m;
+  f.refractory = a.refractory;
+  f.v_inf = a.v_inf;
+  f.dc_gain = a.dc_gain;
+  f.decay = a.decay;
+  f.v_th = a.v_th;
+  f.v_reset = a.v_reset;
+  f.noise_step = a.noise_step;
+  f.dc = a.dc;
+  f.v_bound = a.v_bound;
+  f.noise = a.noise != Noise::none;
+  if (Uniform) {
+    f.u_v_inf = a.v_inf[0];
+    f.u_dc_gain = a.dc_gain[0];
+    f.u_decay = a.decay[0];
+    f.u_v_th = a.v_th[0];
+    f.u_v_reset = a.v_reset[0];
+    f.u_noise_step = a.noise_step[0];
+  }
+  for (std::size_t c = 0; c < NC; ++c) {
+    f.state[c] = a.advance[c].state;
+    f.step[c] = a.currents[c].step;
+    if (Uniform) f.u_step[c] = a.currents[c].step[0];
+    f.input[c] = a.advance[c].input;
+    f.decay_syn[c] = a.advance[c].decay;
+  }
+  for (std::size_t k = 0; k < ND; ++k) f.delta[k] = a.delta[k];
+  return run_range(a, begin, end, [&](auto d, const double* xi_at, std::size_t i) {
+    return exp_block<Uniform>(d, f, xi_at, i, rare);
+  });
+}
+
+template <bool Uniform, std::size_t NC>
+bool exp_range_nd(const Args& a, std::size_t begin, std::size_t end, std::vector<Rare>& rare) {
+  return a.delta.empty() ? exp_range<Uniform, NC, 0>(a, begin, end, rare)
+                         : exp_range<Uniform, NC, 1>(a, begin, end, rare);
+}
+
+template <bool Uniform>
+bool dispatch(const Args& a, std::size_t begin, std::size_t end, std::vector<Rare>& rare) {
+  // The exp fast path: current ports only, all exp_current (their states are the advanced
+  // ports, in the same order), at most two of them and one delta port.
+  bool exp_only = !a.general_only && a.means.empty() && a.currents.size() <= 2 &&
+                  a.delta.size() <= 1 && a.advance.size() == a.currents.size();
+  for (std::size_t c = 0; exp_only && c < a.currents.size(); ++c)
+    exp_only = a.currents[c].rising == nullptr && a.advance[c].rising == nullptr &&
+               a.advance[c].state == a.currents[c].state;
+  if (!exp_only) return membrane_step_range<Uniform>(a, begin, end, rare);
+  switch (a.currents.size()) {
+    case 0:
+      return exp_range_nd<Uniform, 0>(a, begin, end, rare);
+    case 1:
+      return exp_range_nd<Uniform, 1>(a, begin, end, rare);
+    default:
+      return exp_range_nd<Uniform, 2>(a, begin, end, rare);
+  }
+}
+
+bool membrane_step_impl(const Args& a, std::size_t begin, std::size_t end,
+                        std::vector<Rare>& rare) {
+  return a.uniform ? dispatch<true>(a, begin, end, rare) : dispatch<false>(a, begin, end, rare);
 }
 
 void normal_pairs_impl(std::uint64_t seed, std::uint32_t pair_lo, std::uint32_t pair_hi,

@@ -40,6 +40,17 @@ struct MeanPort {
   bool conductance = false;
 };
 
+// A port with state, advanced in the same pass once V has used its value at the start of the
+// step: I (or g) <- I decay + w for the exp kinds; I <- (I + dt y) decay, y <- y decay + w e/tau
+// for the alpha kinds (SynapsePorts::advance, the same operations). The flagged neurons keep
+// their start-of-step state for the caller, which advances them after finishing them.
+struct AdvancePort {
+  double* state = nullptr;
+  double* rising = nullptr;       // nullptr for the exp kinds
+  const double* input = nullptr;  // the summed weights arriving at the end of the step
+  double decay = 1.0, dt = 0.0, alpha_scale = 0.0;
+};
+
 enum class Noise { none, fresh_pair, spare };
 
 // The arrays of one population, indexed by local neuron, and the step's uniform inputs.
@@ -54,6 +65,11 @@ struct Args {
   const double* v_reset = nullptr;
   const double* noise_step = nullptr;
   const Gid* gid = nullptr;
+  // Every per-neuron constant array (v_inf ... noise_step, the ports' step arrays, g_l, c_m)
+  // holds one value: the kernel broadcasts element 0 instead of streaming the arrays.
+  bool uniform = false;
+  // Tests: the general kernel even where a specialised one applies (they give the same bits).
+  bool general_only = false;
   double dc = 0.0;  // [pA]; 0 skips the dc term
   double v_bound = 0.0;
   Noise noise = Noise::none;
@@ -64,6 +80,7 @@ struct Args {
   // Conductance-based populations: V relaxes with the step-mean conductance instead (then
   // `currents` is empty and `decay` unused).
   std::span<const MeanPort> means;
+  std::span<const AdvancePort> advance;
   const double* g_l = nullptr;  // [nS] C_m / tau_m
   const double* c_m = nullptr;  // [pF]
   double dt = 0.0;              // [ms]
@@ -75,9 +92,9 @@ struct Rare {
   double xi;
 };
 
-// Advances the subthreshold, non-refractory-ending neurons of [begin, end) (V_m and the
-// refractory counter; the ports are the caller's), appends the others to `rare` in ascending
-// order, and returns whether some stored V_m is non-finite or beyond v_bound.
+// Advances the subthreshold, non-refractory-ending neurons of [begin, end) (V_m, the refractory
+// counter and the `advance` ports), appends the others to `rare` in ascending order, untouched,
+// and returns whether some stored V_m is non-finite or beyond v_bound.
 bool membrane_step(const Args& args, std::size_t begin, std::size_t end, std::vector<Rare>& rare);
 
 // The two standard normals of the noise pair (pair_lo, pair_hi) of each gid, as the kernel

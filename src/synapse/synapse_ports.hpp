@@ -133,6 +133,18 @@ class SynapsePorts {
   // vectorises.
   void advance_block(std::size_t begin, std::size_t end, std::span<const double> input);
 
+  // Port q's state and propagator, for a kernel that advances the ports in its own pass with
+  // the expressions of advance(i). Not for delta ports (no state).
+  struct AdvanceTerms {
+    double* state = nullptr;
+    double* rising = nullptr;  // alpha's y; nullptr for the exp kinds
+    double decay = 1.0, dt = 0.0, alpha_scale = 0.0;
+  };
+  AdvanceTerms advance_terms(std::size_t q) {
+    return {state_[q].data(), aux_[q].empty() ? nullptr : aux_[q].data(), prop_[q].decay,
+            prop_[q].dt, prop_[q].alpha_scale};
+  }
+
   // The ports' state for a checkpoint: "port<q>" (I or g) and "port<q>.rising" (alpha's y).
   void add_state(std::vector<StateArray>& out) {
     for (std::size_t q = 0; q < specs_.size(); ++q) {

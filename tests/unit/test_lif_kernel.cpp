@@ -17,7 +17,8 @@
 namespace myelin {
 namespace {
 
-PopulationSpec config(std::uint32_t size, bool noise, std::vector<DcWindow> dc = {}) {
+PopulationSpec config(std::uint32_t size, bool noise, std::vector<DcWindow> dc = {},
+                      bool uniform = false) {
   PopulationSpec pop;
   pop.name = "k";
   pop.model = "lif";
@@ -28,7 +29,9 @@ PopulationSpec config(std::uint32_t size, bool noise, std::vector<DcWindow> dc =
   pop.params["I_e"] = ParamValue::constant(300.0);   // V_inf = -58 mV
   pop.params["noise_sigma"] = ParamValue::constant(noise ? 4.0 : 0.0);
   pop.params["V_m"] = ParamValue{ParamValue::Kind::uniform, -70.0, -55.0};
-  pop.params["tau_m"] = ParamValue{ParamValue::Kind::uniform, 8.0, 12.0};
+  // Per-neuron constants differ (the kernel streams them) unless `uniform` (it broadcasts them).
+  pop.params["tau_m"] =
+      uniform ? ParamValue::constant(10.0) : ParamValue{ParamValue::Kind::uniform, 8.0, 12.0};
   pop.dc = std::move(dc);
   return pop;
 }
@@ -125,14 +128,153 @@ TEST(LifKernel, SameBitsForEveryRangeSplit) {
     for (const std::uint32_t n : {1u, 7u, 8u, 9u, 17u, 33u, 130u}) {
       for (const auto& ports : port_sets) {
         for (const bool noise : {false, true}) {
+          for (const bool uniform : {false, true}) {
+            SCOPED_TRACE(testing::Message() << "n " << n << " ports " << ports.size() << " noise "
+                                            << noise << " uniform " << uniform);
+            const auto pop = config(n, noise, {DcWindow{150.0, 40, 120}}, uniform);
+            const Outcome whole = run(pop, ports, {}, 200);
+            EXPECT_GT(whole.spikes.size(), 0u);
+            expect_same(whole, run(pop, ports, {1}, 200));
+            expect_same(whole, run(pop, ports, {3, 5, 1, 11, 2}, 200));
+            expect_same(whole, run(pop, ports, {13, 9}, 200));
+          }
+        }
+      }
+    }
+  });
+}
+
+// The specialised kernels (exp_current ports only; constants broadcast) against the general
+// one that streams every constant: the same V_m, refractory counters, port states and flagged
+// neurons, bit for bit, for random states that include neurons above threshold, clamped and
+// leaving the refractory period inside the step.
+TEST(LifKernel, SpecialisedKernelsGiveTheGeneralKernelsBits) {
+  for_each_target([] {
+    constexpr std::size_t n = 45;
+    const auto g = gids(n);
+    for (const std::size_t n_exp : {0u, 1u, 2u}) {
+      for (const bool with_delta : {false, true}) {
+        for (const bool noise : {false, true}) {
           SCOPED_TRACE(testing::Message()
-                       << "n " << n << " ports " << ports.size() << " noise " << noise);
-          const auto pop = config(n, noise, {DcWindow{150.0, 40, 120}});
-          const Outcome whole = run(pop, ports, {}, 200);
-          EXPECT_GT(whole.spikes.size(), 0u);
-          expect_same(whole, run(pop, ports, {1}, 200));
-          expect_same(whole, run(pop, ports, {3, 5, 1, 11, 2}, 200));
-          expect_same(whole, run(pop, ports, {13, 9}, 200));
+                       << "exp ports " << n_exp << " delta " << with_delta << " noise " << noise);
+          std::vector<double> uniform_draws(8 * n);
+          for (std::size_t k = 0; k < uniform_draws.size(); ++k) {
+            const auto w = rng::philox(3, rng::Stream::graph, static_cast<std::uint32_t>(k), 1, 0);
+            uniform_draws[k] = rng::uniform_open(w[0], w[1]);
+          }
+          const auto u = [&](std::size_t row, std::size_t i) { return uniform_draws[row * n + i]; };
+          struct State {
+            std::vector<double> v_m, refractory, spare;
+            std::vector<std::vector<double>> ports;
+            std::vector<lif_kernel::Rare> rare;
+            bool bad = false;
+          };
+          const auto initial = [&] {
+            State s;
+            for (std::size_t i = 0; i < n; ++i) {
+              s.v_m.push_back(-70.0 + 20.0 * u(0, i));  // some above V_th = -55
+              const double r = u(1, i);
+              s.refractory.push_back(r < 0.5 ? 0.0 : r < 0.75 ? 4.0 * r - 2.0 : 3.0);
+              s.spare.push_back(u(2, i) - 0.5);
+            }
+            for (std::size_t c = 0; c < n_exp; ++c) {
+              s.ports.emplace_back();
+              for (std::size_t i = 0; i < n; ++i) s.ports[c].push_back(400.0 * (u(3 + c, i) - 0.5));
+            }
+            return s;
+          };
+          const std::vector<double> v_inf(n, -58.0), dc_gain(n, 0.04), decay(n, 0.99),
+              v_th(n, -55.0), v_reset(n, -70.0), noise_step(n, 0.8), step0(n, 3e-4), step1(n, 2e-4);
+          std::vector<std::vector<double>> input(2, std::vector<double>(n));
+          for (std::size_t i = 0; i < n; ++i) {
+            input[0][i] = 50.0 * u(5, i);
+            input[1][i] = -70.0 * u(6, i);
+          }
+          std::vector<double> delta_row(n);
+          for (std::size_t i = 0; i < n; ++i) delta_row[i] = u(7, i) < 0.2 ? 2.0 : 0.0;
+          const auto step = [&](State& s, bool uniform, bool general) {
+            std::vector<lif_kernel::CurrentPort> currents;
+            std::vector<lif_kernel::AdvancePort> advance;
+            const double* steps[] = {step0.data(), step1.data()};
+            for (std::size_t c = 0; c < n_exp; ++c) {
+              currents.push_back({s.ports[c].data(), nullptr, steps[c], nullptr});
+              advance.push_back({s.ports[c].data(), nullptr, input[c].data(), 0.95, 0.1, 0.0});
+            }
+            std::vector<const double*> delta;
+            if (with_delta) delta.push_back(delta_row.data());
+            const lif_kernel::Args args{
+                .v_m = s.v_m.data(),
+                .refractory = s.refractory.data(),
+                .spare_noise = s.spare.data(),
+                .v_inf = v_inf.data(),
+                .dc_gain = dc_gain.data(),
+                .decay = decay.data(),
+                .v_th = v_th.data(),
+                .v_reset = v_reset.data(),
+                .noise_step = noise_step.data(),
+                .gid = g.data(),
+                .uniform = uniform,
+                .general_only = general,
+                .dc = 25.0,
+                .v_bound = 1e4,
+                .noise = noise ? lif_kernel::Noise::fresh_pair : lif_kernel::Noise::none,
+                .seed = 5,
+                .pair_lo = 2,
+                .delta = delta,
+                .currents = currents,
+                .means = {},
+                .advance = advance,
+                .g_l = nullptr,
+                .c_m = nullptr,
+                .dt = 0.1,
+            };
+            s.bad = lif_kernel::membrane_step(args, 0, n, s.rare);
+          };
+          const auto bits = [](const std::vector<double>& x) {
+            std::vector<std::uint64_t> b;
+            for (const double v : x) b.push_back(std::bit_cast<std::uint64_t>(v));
+            return b;
+          };
+          State general = initial();
+          step(general, false, true);
+          ASSERT_GT(general.rare.size(), 3u);  // the flagged path is exercised
+          ASSERT_LT(general.rare.size(), n - 3);
+          for (const bool uniform : {false, true}) {
+            for (const bool general_only : {false, true}) {
+              SCOPED_TRACE(testing::Message()
+                           << "uniform " << uniform << " general " << general_only);
+              State s = initial();
+              step(s, uniform, general_only);
+              EXPECT_EQ(bits(s.v_m), bits(general.v_m));
+              EXPECT_EQ(bits(s.refractory), bits(general.refractory));
+              EXPECT_EQ(bits(s.spare), bits(general.spare));
+              for (std::size_t c = 0; c < n_exp; ++c)
+                EXPECT_EQ(bits(s.ports[c]), bits(general.ports[c]));
+              ASSERT_EQ(s.rare.size(), general.rare.size());
+              for (std::size_t k = 0; k < s.rare.size(); ++k) {
+                EXPECT_EQ(s.rare[k].index, general.rare[k].index);
+                EXPECT_EQ(std::bit_cast<std::uint64_t>(s.rare[k].xi),
+                          std::bit_cast<std::uint64_t>(general.rare[k].xi));
+              }
+              EXPECT_EQ(s.bad, general.bad);
+            }
+          }
+          // The flagged neurons keep their start-of-step state; the others advanced.
+          const State start = initial();
+          std::size_t next_rare = 0;
+          for (std::size_t i = 0; i < n; ++i) {
+            const bool flagged =
+                next_rare < general.rare.size() && general.rare[next_rare].index == i;
+            if (flagged) ++next_rare;
+            for (std::size_t c = 0; c < n_exp; ++c) {
+              const double expected =
+                  flagged ? start.ports[c][i] : start.ports[c][i] * 0.95 + input[c][i];
+              EXPECT_EQ(general.ports[c][i], expected) << "neuron " << i << " port " << c;
+            }
+            if (flagged) {
+              EXPECT_EQ(general.v_m[i], start.v_m[i]);
+            }
+          }
         }
       }
     }
