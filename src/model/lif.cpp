@@ -75,9 +75,9 @@ namespace {
 // Response of V [mV] at time h to a unit current [pA] in a port with time constant tau_s that
 // decays from t = 0, for a membrane with tau_m and C_m (NEST's propagator P21, in a form that
 // stays exact when tau_s == tau_m instead of dividing 0 by 0).
-double current_propagator(double h, double tau_m, double tau_s, double c_m) {
+// `decay` is exp(-h / tau_m), which the callers share between ports.
+double current_propagator(double h, double decay, double tau_m, double tau_s, double c_m) {
   const double a = 1.0 / tau_s - 1.0 / tau_m;
-  const double decay = std::exp(-h / tau_m);
   if (std::abs(a * h) < 1e-14) return h * decay / c_m;
   return -decay * std::expm1(-a * h) / (a * c_m);
 }
@@ -99,9 +99,9 @@ double alpha_shape(double x) {
 // Rotter & Diesmann (1999),
 //   (1/C) int_0^h e^(-(h-s)/tau_m) s e^(-s/tau_s) ds = e^(-h/tau_m) h^2 alpha_shape(a h) / C,
 // a = 1/tau_s - 1/tau_m; exact, including tau_s == tau_m (then h^2 e^(-h/tau_m) / (2 C)).
-double rising_propagator(double h, double tau_m, double tau_s, double c_m) {
+double rising_propagator(double h, double decay, double tau_m, double tau_s, double c_m) {
   const double a = 1.0 / tau_s - 1.0 / tau_m;
-  return std::exp(-h / tau_m) * h * h * alpha_shape(a * h) / c_m;
+  return decay * h * h * alpha_shape(a * h) / c_m;
 }
 
 }  // namespace
@@ -160,9 +160,10 @@ LifPopulation::LifPopulation(const PopulationSpec& config, std::span<const Gid> 
     v_m_[i] = std::isnan(v0) ? e_l : v0;
     for (std::size_t c = 0; c < current_ports_.size(); ++c) {
       const PortSpec& spec = ports_.specs()[current_ports_[c]];
-      current_step_[c][i] = current_propagator(dt, tau_m, spec.tau_syn, c_m_[i]);
+      const double decay_m = std::exp(-dt / tau_m);
+      current_step_[c][i] = current_propagator(dt, decay_m, tau_m, spec.tau_syn, c_m_[i]);
       if (is_alpha(spec.kind))
-        rising_step_[c][i] = rising_propagator(dt, tau_m, spec.tau_syn, c_m_[i]);
+        rising_step_[c][i] = rising_propagator(dt, decay_m, tau_m, spec.tau_syn, c_m_[i]);
     }
   }
   const auto same = [](const std::vector<double>& x) {
@@ -176,7 +177,8 @@ LifPopulation::LifPopulation(const PopulationSpec& config, std::span<const Gid> 
              std::all_of(rising_step_.begin(), rising_step_.end(), same);
 }
 
-double LifPopulation::current_response(std::size_t i, double offset, double h) const {
+double LifPopulation::current_response(std::size_t i, double offset, double h,
+                                       double decay_m) const {
   double v = 0.0;
   for (const std::size_t q : current_ports_) {
     const double tau_s = ports_.specs()[q].tau_syn;
@@ -184,8 +186,8 @@ double LifPopulation::current_response(std::size_t i, double offset, double h) c
     // The port's state `offset` ms into the step (exact: I(t) = (I + t y) e^(-t/tau_s)).
     const double decay = offset == 0.0 ? 1.0 : std::exp(-offset / tau_s);
     v += (ports_.value(q, i) + offset * y) * decay *
-         current_propagator(h, tau_m_[i], tau_s, c_m_[i]);
-    if (y != 0.0) v += y * decay * rising_propagator(h, tau_m_[i], tau_s, c_m_[i]);
+         current_propagator(h, decay_m, tau_m_[i], tau_s, c_m_[i]);
+    if (y != 0.0) v += y * decay * rising_propagator(h, decay_m, tau_m_[i], tau_s, c_m_[i]);
   }
   return v;
 }
@@ -200,7 +202,8 @@ double LifPopulation::crossing_fraction(std::size_t i, double v_old, double v_in
     return std::min(1.0, tau_m_[i] * std::log((v_inf - v_old) / (v_inf - v_th)) / dt_);
   }
   const auto excess = [&](double h) {
-    return v_inf + (v_old - v_inf) * std::exp(-h / tau_m_[i]) + current_response(i, 0.0, h) - v_th;
+    const double decay_m = std::exp(-h / tau_m_[i]);
+    return v_inf + (v_old - v_inf) * decay_m + current_response(i, 0.0, h, decay_m) - v_th;
   };
   double f_hi = excess(dt_);
   if (!(f_hi > 0.0)) return 1.0;
@@ -337,8 +340,9 @@ bool LifPopulation::finish(std::size_t i, double xi, Step step, double dc,
     // The refractory period ends inside this step: integrate the remaining fraction.
     const double h = (1.0 - r) * dt_;
     const double e = std::exp(-h / tau);
-    const double syn =
-        conductance || current_ports_.empty() ? 0.0 : current_response(i, r * dt_, h);
+    const double syn = conductance || current_ports_.empty()
+                           ? 0.0
+                           : current_response(i, r * dt_, h, std::exp(-h / tau_m_[i]));
     v = v_inf + (v_reset_[i] - v_inf) * e + syn +
         noise_sigma_[i] * std::sqrt(-std::expm1(-2.0 * h / tau_m_[i])) * xi + jump;
     refractory_[i] = 0.0;

@@ -68,8 +68,9 @@ class LifPopulation {
               std::vector<Spike>& spikes);
   // Fraction of the step at which the deterministic trajectory from v_old first reaches V_th.
   double crossing_fraction(std::size_t i, double v_old, double v_inf) const;
-  // V response over h to the current ports' state `offset` ms into the step.
-  double current_response(std::size_t i, double offset, double h) const;
+  // V response over h to the current ports' state `offset` ms into the step; decay_m is
+  // exp(-h / tau_m), computed once for every port.
+  double current_response(std::size_t i, double offset, double h, double decay_m) const;
 
   std::vector<Gid> gid_;
   std::vector<DcWindow> dc_;  // [input.NAME] type = "dc" onto this population
