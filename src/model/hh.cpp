@@ -181,18 +181,18 @@ void ConductanceNeuronPopulation<Rates>::update(std::size_t begin, std::size_t e
 }
 
 template <typename Rates>
-double ConductanceNeuronPopulation<Rates>::value(std::size_t variable, std::size_t i) const {
+RecordableView ConductanceNeuronPopulation<Rates>::recordable(std::size_t variable) const {
   switch (variable) {
     case 0:
-      return v_m_[i];
+      return RecordableView::of(v_m_);
     case 1:
-      return m_[i];
+      return RecordableView::of(m_);
     case 2:
-      return h_[i];
+      return RecordableView::of(h_);
     case 3:
-      return n_[i];
+      return RecordableView::of(n_);
     default:
-      return ports_.total(variable == 5, i);
+      return {ports_.total_terms(variable == 5), false};
   }
 }
 

@@ -28,6 +28,7 @@
 #include "model/hh_channels.hpp"
 #include "model/model_context.hpp"
 #include "model/parameter_info.hpp"
+#include "model/recordable_view.hpp"
 #include "model/state_array.hpp"
 #include "myelin/health.hpp"
 #include "myelin/types.hpp"
@@ -49,7 +50,9 @@ class ConductanceNeuronPopulation {
   void update(std::size_t begin, std::size_t end, Step step, std::span<const double> input,
               std::vector<Spike>& spikes, Health& health);
   // 0 V_m [mV], 1 m, 2 h, 3 n (gates half a step ahead of V), 4 I_syn [pA], 5 g_syn [nS].
-  double value(std::size_t variable, std::size_t i) const;
+  // As arrays, resolved once by the recorder; value() reads one neuron through it.
+  RecordableView recordable(std::size_t variable) const;
+  double value(std::size_t variable, std::size_t i) const { return recordable(variable).at(i); }
   // Dynamic state by name, for checkpoints (model/state_array.hpp).
   std::vector<StateArray> state();
 

@@ -156,10 +156,10 @@ void IzhikevichPopulation::update(std::size_t begin, std::size_t end, Step step,
   }
 }
 
-double IzhikevichPopulation::value(std::size_t variable, std::size_t i) const {
-  if (variable == 0) return v_m_[i];
-  if (variable == 1) return u_m_[i];
-  return ports_.total(variable == 3, i);
+RecordableView IzhikevichPopulation::recordable(std::size_t variable) const {
+  if (variable == 0) return RecordableView::of(v_m_);
+  if (variable == 1) return RecordableView::of(u_m_);
+  return {ports_.total_terms(variable == 3), false};
 }
 
 std::vector<StateArray> IzhikevichPopulation::state() {

@@ -23,6 +23,7 @@
 #include "core/population_spec.hpp"
 #include "model/model_context.hpp"
 #include "model/parameter_info.hpp"
+#include "model/recordable_view.hpp"
 #include "model/state_array.hpp"
 #include "myelin/health.hpp"
 #include "myelin/types.hpp"
@@ -44,7 +45,9 @@ class IzhikevichPopulation {
   void update(std::size_t begin, std::size_t end, Step step, std::span<const double> input,
               std::vector<Spike>& spikes, Health& health);
   // 0 V_m [mV], 1 U_m, 2 I_syn, 3 g_syn.
-  double value(std::size_t variable, std::size_t i) const;
+  // As arrays, resolved once by the recorder; value() reads one neuron through it.
+  RecordableView recordable(std::size_t variable) const;
+  double value(std::size_t variable, std::size_t i) const { return recordable(variable).at(i); }
   // Dynamic state by name, for checkpoints (model/state_array.hpp).
   std::vector<StateArray> state();
 

@@ -365,9 +365,9 @@ bool LifPopulation::finish(std::size_t i, double xi, Step step, double dc,
   return !(std::abs(v) <= v_bound_);
 }
 
-double LifPopulation::value(std::size_t variable, std::size_t i) const {
-  if (variable == 0) return v_m_[i];
-  return ports_.total(variable == 2, i);
+RecordableView LifPopulation::recordable(std::size_t variable) const {
+  if (variable == 0) return RecordableView::of(v_m_);
+  return {ports_.total_terms(variable == 2), false};
 }
 
 std::vector<StateArray> LifPopulation::state() {

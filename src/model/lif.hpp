@@ -26,6 +26,7 @@
 #include "core/population_spec.hpp"
 #include "model/model_context.hpp"
 #include "model/parameter_info.hpp"
+#include "model/recordable_view.hpp"
 #include "model/state_array.hpp"
 #include "myelin/health.hpp"
 #include "myelin/types.hpp"
@@ -55,9 +56,10 @@ class LifPopulation {
   void update(std::size_t begin, std::size_t end, Step step, std::span<const double> input,
               std::vector<Spike>& spikes, Health& health);
 
-  // Current value of recordable variable `variable` (index into lif_recordables()) of local
-  // neuron i.
-  double value(std::size_t variable, std::size_t i) const;
+  // Recordable variable `variable` (index into lif_recordables()) as arrays, resolved once by
+  // the recorder; value() reads one neuron through it (tests, one-off reads).
+  RecordableView recordable(std::size_t variable) const;
+  double value(std::size_t variable, std::size_t i) const { return recordable(variable).at(i); }
   // Dynamic state by name, for checkpoints (model/state_array.hpp).
   std::vector<StateArray> state();
 

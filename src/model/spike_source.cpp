@@ -38,10 +38,6 @@ void SpikeSourcePopulation::update(std::size_t begin, std::size_t end, Step step
   }
 }
 
-double SpikeSourcePopulation::value(std::size_t, std::size_t) const {
-  return 0.0;  // nothing to record: info().recordables is empty
-}
-
 std::vector<StateArray> SpikeSourcePopulation::state() {
   return {counter_state("emitted", emitted_)};
 }

@@ -12,6 +12,7 @@
 #include "core/population_spec.hpp"
 #include "model/model_context.hpp"
 #include "model/parameter_info.hpp"
+#include "model/recordable_view.hpp"
 #include "model/state_array.hpp"
 #include "myelin/health.hpp"
 #include "myelin/types.hpp"
@@ -29,7 +30,9 @@ class SpikeSourcePopulation {
 
   void update(std::size_t begin, std::size_t end, Step step, std::span<const double> input,
               std::vector<Spike>& spikes, Health& health);
-  double value(std::size_t variable, std::size_t i) const;
+  // Nothing to record (info().recordables is empty): an empty view, which reads 0.
+  RecordableView recordable(std::size_t) const { return {}; }
+  double value(std::size_t variable, std::size_t i) const { return recordable(variable).at(i); }
   // Dynamic state by name, for checkpoints (model/state_array.hpp).
   std::vector<StateArray> state();
 

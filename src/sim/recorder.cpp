@@ -8,7 +8,8 @@
 
 namespace myelin {
 
-Recorder::Recorder(const Config& config, const LocalNetwork& network)
+Recorder::Recorder(const Config& config, const LocalNetwork& network,
+                   const std::vector<Population>& populations)
     : dt_(config.simulation.dt),
       record_spikes_(config.output.spikes),
       populations_(network.populations),
@@ -20,9 +21,12 @@ Recorder::Recorder(const Config& config, const LocalNetwork& network)
     const PopulationConfig& pop = *config.find_population(tc.population);
     const auto recordables = recordable_variables(pop.model);
     trace.variables = tc.variables;
-    for (const std::string& v : tc.variables)
-      trace.variable_index.push_back(static_cast<std::size_t>(
-          std::find(recordables.begin(), recordables.end(), v) - recordables.begin()));
+    for (const std::string& v : tc.variables) {
+      const auto index = static_cast<std::size_t>(
+          std::find(recordables.begin(), recordables.end(), v) - recordables.begin());
+      trace.views.push_back(std::visit([&](const auto& p) { return p.recordable(index); },
+                                       populations[trace.population]));
+    }
     if (tc.all_neurons) {
       trace.node_ids.resize(pop.size);
       for (std::uint32_t i = 0; i < pop.size; ++i) trace.node_ids[i] = i;
@@ -80,22 +84,19 @@ void Recorder::open(ResultSink& sink) {
   }
 }
 
-void Recorder::sample(int thread, std::size_t population, Step step, const Population& state) {
+void Recorder::sample(int thread, std::size_t population, Step step) {
   const int index = trace_of_population_[population];
   if (index < 0) return;
   Trace& trace = traces_[static_cast<std::size_t>(index)];
   if ((step + 1) % trace.interval != 0) return;
   const auto row = static_cast<std::size_t>((step - trace.next_row_step) / trace.interval);
   const std::size_t stride = trace.my_columns.size();
-  std::visit(
-      [&](const auto& pop) {
-        for (std::size_t v = 0; v < trace.variables.size(); ++v) {
-          double* out = trace.values[v].data() + row * stride;
-          for (const Probe& probe : trace.probes[static_cast<std::size_t>(thread)])
-            out[probe.column] = pop.value(trace.variable_index[v], probe.neuron);
-        }
-      },
-      state);
+  for (std::size_t v = 0; v < trace.views.size(); ++v) {
+    const RecordableView& view = trace.views[v];
+    double* out = trace.values[v].data() + row * stride;
+    for (const Probe& probe : trace.probes[static_cast<std::size_t>(thread)])
+      out[probe.column] = view.at(probe.neuron);
+  }
 }
 
 void Recorder::start_at(Step step) {

@@ -11,6 +11,7 @@
 #include "comm/communicator.hpp"
 #include "config/config.hpp"
 #include "model/population.hpp"
+#include "model/recordable_view.hpp"
 #include "network/local_network.hpp"
 #include "sim/result_sink.hpp"
 
@@ -18,7 +19,10 @@ namespace myelin {
 
 class Recorder {
  public:
-  Recorder(const Config& config, const LocalNetwork& network);
+  // `populations` are the ones the simulation advances: each traced variable is resolved to
+  // its arrays here, once (their storage lives as long as the populations).
+  Recorder(const Config& config, const LocalNetwork& network,
+           const std::vector<Population>& populations);
 
   // Creates the spike groups and trace datasets (collective).
   void open(ResultSink& sink);
@@ -27,7 +31,7 @@ class Recorder {
 
   // Thread side: after `thread` advanced population `population` through `step`, record the
   // samples due at that step for the neurons the thread owns. Threads write disjoint cells.
-  void sample(int thread, std::size_t population, Step step, const Population& state);
+  void sample(int thread, std::size_t population, Step step);
 
   // Master side: this rank's spikes of the epoch (its own neurons only).
   void add_spikes(std::span<const Spike> spikes);
@@ -48,7 +52,7 @@ class Recorder {
     std::size_t population = 0;
     std::size_t handle = 0;  // ResultSink::create_traces
     std::vector<std::string> variables;
-    std::vector<std::size_t> variable_index;
+    std::vector<RecordableView> views;        // [variable]
     std::vector<std::uint64_t> node_ids;      // every recorded neuron (population-local)
     std::vector<std::uint32_t> my_columns;    // indices into node_ids owned by this rank
     std::vector<std::vector<Probe>> probes;   // [thread]

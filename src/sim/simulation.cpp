@@ -162,7 +162,7 @@ Simulation::Simulation(const Config& config, Communicator& comm, int threads, in
       inputs_(make_external_inputs(config, network_.local_gids)),
       ring_(network_.n_channels, network_.max_delay + network_.min_delay),
       stdp_kernels_(make_kernels(network_, config.simulation.dt)),
-      recorder_(config, network_),
+      recorder_(config, network_, populations_),
       weight_recorder_(config, network_) {
   for (ThreadPlasticSynapses& synapses : network_.thread_plastic)
     plasticity_.emplace_back(synapses, network_.sources, stdp_kernels_, ring_.slots());
@@ -306,7 +306,7 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
             std::fill(
                 input.begin() + static_cast<std::ptrdiff_t>(q * n_local + range.begin - offset),
                 input.begin() + static_cast<std::ptrdiff_t>(q * n_local + range.end - offset), 0.0);
-          recorder_.sample(static_cast<int>(t), p, step, populations_[p]);
+          recorder_.sample(static_cast<int>(t), p, step);
         }
         if (!plastic.empty())
           plastic.record_post(std::span<const Spike>(thread_spikes[t]).subspan(spikes_before));

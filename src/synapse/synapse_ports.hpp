@@ -166,6 +166,14 @@ class SynapsePorts {
   double mean_from_y(std::size_t q) const { return prop_[q].mean_from_y; }
   // The rising variable y of an alpha port [pA/ms or nS/ms]; 0 for the other kinds.
   double rising(std::size_t q, std::size_t i) const { return aux_[q].empty() ? 0.0 : aux_[q][i]; }
+  // The state arrays that total() sums, for a RecordableView.
+  std::vector<const double*> total_terms(bool conductance) const {
+    std::vector<const double*> terms;
+    for (std::size_t q = 0; q < specs_.size(); ++q)
+      if (specs_[q].kind != SynapseKind::delta && is_conductance(specs_[q].kind) == conductance)
+        terms.push_back(state_[q].data());
+    return terms;
+  }
   // Recordable totals over the ports: "I_syn" (current ports, pA), "g_syn" (conductance, nS).
   double total(bool conductance, std::size_t i) const {
     double sum = 0.0;
