@@ -239,11 +239,25 @@ double LifPopulation::crossing_fraction(std::size_t i, double v_old, double v_in
 void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
                            std::span<const double> input, std::vector<Spike>& spikes,
                            Health& health) {
+  // Read only: with clear_input false neither the kernel nor step_range writes the rows.
+  step_range(begin, end, step, std::span(const_cast<double*>(input.data()), input.size()), false,
+             spikes, health);
+}
+
+void LifPopulation::update_and_clear(std::size_t begin, std::size_t end, Step step,
+                                     std::span<double> input, std::vector<Spike>& spikes,
+                                     Health& health) {
+  step_range(begin, end, step, input, true, spikes, health);
+}
+
+void LifPopulation::step_range(std::size_t begin, std::size_t end, Step step,
+                               std::span<double> input, bool clear_input,
+                               std::vector<Spike>& spikes, Health& health) {
   // One Philox block and one Box-Muller transform give the normals of two consecutive steps
   // (2m, 2m+1): the second waits in spare_noise_. Runs always start at step 0, an even step.
   const auto pair = static_cast<std::uint64_t>(step) >> 1;
   const std::size_t n = size();
-  std::vector<const double*> delta;
+  std::vector<double*> delta;
   for (const std::size_t q : delta_ports_) delta.push_back(input.data() + q * n);
   // Current ports have exact propagators for the fixed tau_m; with conductances V relaxes with
   // the step-mean conductance, and every port enters through its step mean.
@@ -283,6 +297,7 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
       .noise_step = noise_step_.data(),
       .gid = gid_.data(),
       .uniform = uniform_,
+      .clear_input = clear_input,
       .dc = dc,
       .v_bound = v_bound_,
       .noise = !any_noise_       ? lif_kernel::Noise::none
@@ -306,6 +321,8 @@ void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
   for (const lif_kernel::Rare& r : rare) {
     bad |= finish(r.index, r.xi, step, dc, input, spikes);
     ports_.advance(r.index, input);
+    if (clear_input)
+      for (std::size_t q = 0; q < ports_.size(); ++q) input[q * n + r.index] = 0.0;
   }
   if (bad) [[unlikely]] {
     for (std::size_t i = begin; i < end; ++i) {

@@ -55,6 +55,10 @@ class LifPopulation {
   // goes to `health`.
   void update(std::size_t begin, std::size_t end, Step step, std::span<const double> input,
               std::vector<Spike>& spikes, Health& health);
+  // update(), and the rows of `input` for neurons [begin, end) are zero afterwards (the
+  // simulation's ring slot is then cleared in the kernel's pass instead of a second one).
+  void update_and_clear(std::size_t begin, std::size_t end, Step step, std::span<double> input,
+                        std::vector<Spike>& spikes, Health& health);
 
   // Recordable variable `variable` (index into lif_recordables()) as arrays, resolved once by
   // the recorder; value() reads one neuron through it (tests, one-off reads).
@@ -64,6 +68,8 @@ class LifPopulation {
   std::vector<StateArray> state();
 
  private:
+  void step_range(std::size_t begin, std::size_t end, Step step, std::span<double> input,
+                  bool clear_input, std::vector<Spike>& spikes, Health& health);
   // Neuron i that the kernel left to us (spiking, or its refractory period ends in this step),
   // with the step's normal xi; returns whether its new V_m is bad.
   bool finish(std::size_t i, double xi, Step step, double dc, std::span<const double> input,

@@ -251,6 +251,7 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_
   for (const AdvancePort& p : a.advance) {
     const V state = hn::LoadU(d, p.state + i);
     const V w = hn::LoadU(d, p.input + i);
+    if (a.clear_input) hn::StoreU(hn::IfThenElse(flagged, w, hn::Zero(d)), d, p.input + i);
     const V decay_syn = hn::Set(d, p.decay);
     if (p.rising == nullptr) {
       hn::StoreU(hn::IfThenElse(flagged, state, hn::Add(hn::Mul(state, decay_syn), w)), d,
@@ -263,6 +264,9 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_
       hn::StoreU(hn::IfThenElse(flagged, y, next_y), d, p.rising + i);
     }
   }
+  if (a.clear_input)
+    for (double* row : a.delta)
+      hn::StoreU(hn::IfThenElse(flagged, hn::LoadU(d, row + i), hn::Zero(d)), d, row + i);
   if (!hn::AllFalse(d, flagged)) [[unlikely]] {
     alignas(HWY_MAX_BYTES) std::array<double, max_lanes> xi_lanes;
     std::array<std::uint8_t, (max_lanes + 7) / 8> bits{};
@@ -285,11 +289,11 @@ struct ExpArgs {
   const double *v_inf, *dc_gain, *decay, *v_th, *v_reset, *noise_step;
   std::array<double*, NC> state;
   std::array<const double*, NC> step;
-  std::array<const double*, NC> input;
+  std::array<double*, NC> input;
   std::array<double, NC> decay_syn;
-  std::array<const double*, ND> delta;
+  std::array<double*, ND> delta;
   double dc, v_bound;
-  bool noise;
+  bool noise, clear_input;
   // Uniform populations: the constants themselves, which the compiler keeps in registers
   // (through the pointers above it would reload them after every store).
   double u_v_inf, u_dc_gain, u_decay, u_v_th, u_v_reset, u_noise_step;
@@ -325,9 +329,13 @@ HWY_INLINE hn::Mask<D> exp_block(D d, const ExpArgs<NC, ND>& a, const double* xi
     xi = hn::LoadU(d, xi_at);
     v = hn::Add(v, hn::Mul(param(a.noise_step, a.u_noise_step), xi));
   }
+  std::array<V, ND> delta_in;
   if constexpr (ND > 0) {
     V jump = hn::Zero(d);
-    for (std::size_t k = 0; k < ND; ++k) jump = hn::Add(jump, hn::LoadU(d, a.delta[k] + i));
+    for (std::size_t k = 0; k < ND; ++k) {
+      delta_in[k] = hn::LoadU(d, a.delta[k] + i);
+      jump = hn::Add(jump, delta_in[k]);
+    }
     v = hn::Add(v, jump);
   }
   const V r = hn::LoadU(d, a.refractory + i);
@@ -340,10 +348,14 @@ HWY_INLINE hn::Mask<D> exp_block(D d, const ExpArgs<NC, ND>& a, const double* xi
   v = hn::IfThenElse(flagged, v_old, v);
   hn::StoreU(v, d, a.v_m + i);
   for (std::size_t c = 0; c < NC; ++c) {
-    const V next =
-        hn::Add(hn::Mul(state[c], hn::Set(d, a.decay_syn[c])), hn::LoadU(d, a.input[c] + i));
+    const V w = hn::LoadU(d, a.input[c] + i);
+    const V next = hn::Add(hn::Mul(state[c], hn::Set(d, a.decay_syn[c])), w);
     hn::StoreU(hn::IfThenElse(flagged, state[c], next), d, a.state[c] + i);
+    if (a.clear_input) hn::StoreU(hn::IfThenElse(flagged, w, hn::Zero(d)), d, a.input[c] + i);
   }
+  if (a.clear_input)
+    for (std::size_t k = 0; k < ND; ++k)
+      hn::StoreU(hn::IfThenElse(flagged, delta_in[k], hn::Zero(d)), d, a.delta[k] + i);
   if (!hn::AllFalse(d, flagged)) [[unlikely]] {
     alignas(HWY_MAX_BYTES) std::array<double, max_lanes> xi_lanes;
     std::array<std::uint8_t, (max_lanes + 7) / 8> bits{};
@@ -405,6 +417,7 @@ bool exp_range(const Args& a, std::size_t begin, std::size_t end, std::vector<Ra
   f.dc = a.dc;
   f.v_bound = a.v_bound;
   f.noise = a.noise != Noise::none;
+  f.clear_input = a.clear_input;
   if (Uniform) {
     f.u_v_inf = a.v_inf[0];
     f.u_dc_gain = a.dc_gain[0];

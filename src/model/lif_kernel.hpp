@@ -46,8 +46,8 @@ struct MeanPort {
 // their start-of-step state for the caller, which advances them after finishing them.
 struct AdvancePort {
   double* state = nullptr;
-  double* rising = nullptr;       // nullptr for the exp kinds
-  const double* input = nullptr;  // the summed weights arriving at the end of the step
+  double* rising = nullptr;  // nullptr for the exp kinds
+  double* input = nullptr;   // the summed weights arriving at the end of the step (clear_input)
   double decay = 1.0, dt = 0.0, alpha_scale = 0.0;
 };
 
@@ -70,12 +70,16 @@ struct Args {
   bool uniform = false;
   // Tests: the general kernel even where a specialised one applies (they give the same bits).
   bool general_only = false;
+  // Zero the input rows (delta and advanced ports) of every neuron that is not flagged, in the
+  // same pass, so the caller need not clear the ring slot afterwards; false: the rows are only
+  // read.
+  bool clear_input = false;
   double dc = 0.0;  // [pA]; 0 skips the dc term
   double v_bound = 0.0;
   Noise noise = Noise::none;
   std::uint64_t seed = 0;
   std::uint32_t pair_lo = 0, pair_hi = 0;  // the Philox counter of steps (2m, 2m+1)
-  std::span<const double* const> delta;    // input row of each delta port
+  std::span<double* const> delta;          // input row of each delta port
   std::span<const CurrentPort> currents;
   // Conductance-based populations: V relaxes with the step-mean conductance instead (then
   // `currents` is empty and `decay` unused).

@@ -295,17 +295,24 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
           if (t == 0 && pending && p == 0) exchange_->progress();
           if (!inputs_[p].empty())
             inputs_[p].add(range.begin - offset, range.end - offset, step, input);
+          const std::size_t begin_local = range.begin - offset, end_local = range.end - offset;
           std::visit(
               [&](auto& pop) {
-                pop.update(range.begin - offset, range.end - offset, step, input, thread_spikes[t],
-                           h);
+                // Models that clear their own rows of the slot do it in their update's pass.
+                if constexpr (requires {
+                                pop.update_and_clear(0, 0, step, input, thread_spikes[t], h);
+                              }) {
+                  pop.update_and_clear(begin_local, end_local, step, input, thread_spikes[t], h);
+                } else {
+                  pop.update(begin_local, end_local, step, input, thread_spikes[t], h);
+                  for (std::size_t q = 0; q < n_ports; ++q)
+                    std::fill(
+                        input.begin() + static_cast<std::ptrdiff_t>(q * n_local + begin_local),
+                        input.begin() + static_cast<std::ptrdiff_t>(q * n_local + end_local), 0.0);
+                }
               },
               populations_[p]);
           if (h.failed && !was_failed) h.population = static_cast<std::uint32_t>(p);
-          for (std::size_t q = 0; q < n_ports; ++q)
-            std::fill(
-                input.begin() + static_cast<std::ptrdiff_t>(q * n_local + range.begin - offset),
-                input.begin() + static_cast<std::ptrdiff_t>(q * n_local + range.end - offset), 0.0);
           recorder_.sample(static_cast<int>(t), p, step);
         }
         if (!plastic.empty())

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <hwy/targets.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -59,8 +60,9 @@ struct Outcome {
 };
 
 // `steps` steps with [0, n) cut at the given sizes (cycled, shifted every step).
+// With `clear`, through update_and_clear, which must leave every input row zero.
 Outcome run(const PopulationSpec& pop, const std::vector<PortSpec>& ports,
-            const std::vector<std::size_t>& cuts, Step steps) {
+            const std::vector<std::size_t>& cuts, Step steps, bool clear = false) {
   const auto g = gids(pop.size);
   LifPopulation lif(pop, g, 100,
                     ModelContext{.dt = 0.1, .seed = 9, .v_bound = 1e4, .ports = ports});
@@ -77,8 +79,15 @@ Outcome run(const PopulationSpec& pop, const std::vector<PortSpec>& ports,
     std::size_t b = 0, k = static_cast<std::size_t>(s);
     while (b < n) {
       const std::size_t e = cuts.empty() ? n : std::min(n, b + cuts[k++ % cuts.size()]);
-      lif.update(b, e, s, in, out.spikes, health);
+      if (clear)
+        lif.update_and_clear(b, e, s, in, out.spikes, health);
+      else
+        lif.update(b, e, s, in, out.spikes, health);
       b = e;
+    }
+    if (clear) {
+      EXPECT_EQ(std::count(in.begin(), in.end(), 0.0), static_cast<std::ptrdiff_t>(in.size()))
+          << "update_and_clear left input at step " << s;
     }
   }
   EXPECT_FALSE(health.failed);
@@ -137,6 +146,7 @@ TEST(LifKernel, SameBitsForEveryRangeSplit) {
             expect_same(whole, run(pop, ports, {1}, 200));
             expect_same(whole, run(pop, ports, {3, 5, 1, 11, 2}, 200));
             expect_same(whole, run(pop, ports, {13, 9}, 200));
+            expect_same(whole, run(pop, ports, {5, 3}, 200, true));
           }
         }
       }
@@ -166,6 +176,7 @@ TEST(LifKernel, SpecialisedKernelsGiveTheGeneralKernelsBits) {
           struct State {
             std::vector<double> v_m, refractory, spare;
             std::vector<std::vector<double>> ports;
+            std::vector<std::vector<double>> input;  // [port][i], then the delta row
             std::vector<lif_kernel::Rare> rare;
             bool bad = false;
           };
@@ -181,27 +192,26 @@ TEST(LifKernel, SpecialisedKernelsGiveTheGeneralKernelsBits) {
               s.ports.emplace_back();
               for (std::size_t i = 0; i < n; ++i) s.ports[c].push_back(400.0 * (u(3 + c, i) - 0.5));
             }
+            s.input.assign(3, std::vector<double>(n));
+            for (std::size_t i = 0; i < n; ++i) {
+              s.input[0][i] = 50.0 * u(5, i);
+              s.input[1][i] = -70.0 * u(6, i);
+              s.input[2][i] = u(7, i) < 0.2 ? 2.0 : 0.0;
+            }
             return s;
           };
           const std::vector<double> v_inf(n, -58.0), dc_gain(n, 0.04), decay(n, 0.99),
               v_th(n, -55.0), v_reset(n, -70.0), noise_step(n, 0.8), step0(n, 3e-4), step1(n, 2e-4);
-          std::vector<std::vector<double>> input(2, std::vector<double>(n));
-          for (std::size_t i = 0; i < n; ++i) {
-            input[0][i] = 50.0 * u(5, i);
-            input[1][i] = -70.0 * u(6, i);
-          }
-          std::vector<double> delta_row(n);
-          for (std::size_t i = 0; i < n; ++i) delta_row[i] = u(7, i) < 0.2 ? 2.0 : 0.0;
-          const auto step = [&](State& s, bool uniform, bool general) {
+          const auto step = [&](State& s, bool uniform, bool general, bool clear) {
             std::vector<lif_kernel::CurrentPort> currents;
             std::vector<lif_kernel::AdvancePort> advance;
             const double* steps[] = {step0.data(), step1.data()};
             for (std::size_t c = 0; c < n_exp; ++c) {
               currents.push_back({s.ports[c].data(), nullptr, steps[c], nullptr});
-              advance.push_back({s.ports[c].data(), nullptr, input[c].data(), 0.95, 0.1, 0.0});
+              advance.push_back({s.ports[c].data(), nullptr, s.input[c].data(), 0.95, 0.1, 0.0});
             }
-            std::vector<const double*> delta;
-            if (with_delta) delta.push_back(delta_row.data());
+            std::vector<double*> delta;
+            if (with_delta) delta.push_back(s.input[2].data());
             const lif_kernel::Args args{
                 .v_m = s.v_m.data(),
                 .refractory = s.refractory.data(),
@@ -215,6 +225,7 @@ TEST(LifKernel, SpecialisedKernelsGiveTheGeneralKernelsBits) {
                 .gid = g.data(),
                 .uniform = uniform,
                 .general_only = general,
+                .clear_input = clear,
                 .dc = 25.0,
                 .v_bound = 1e4,
                 .noise = noise ? lif_kernel::Noise::fresh_pair : lif_kernel::Noise::none,
@@ -236,27 +247,41 @@ TEST(LifKernel, SpecialisedKernelsGiveTheGeneralKernelsBits) {
             return b;
           };
           State general = initial();
-          step(general, false, true);
+          step(general, false, true, false);
           ASSERT_GT(general.rare.size(), 3u);  // the flagged path is exercised
           ASSERT_LT(general.rare.size(), n - 3);
           for (const bool uniform : {false, true}) {
             for (const bool general_only : {false, true}) {
-              SCOPED_TRACE(testing::Message()
-                           << "uniform " << uniform << " general " << general_only);
-              State s = initial();
-              step(s, uniform, general_only);
-              EXPECT_EQ(bits(s.v_m), bits(general.v_m));
-              EXPECT_EQ(bits(s.refractory), bits(general.refractory));
-              EXPECT_EQ(bits(s.spare), bits(general.spare));
-              for (std::size_t c = 0; c < n_exp; ++c)
-                EXPECT_EQ(bits(s.ports[c]), bits(general.ports[c]));
-              ASSERT_EQ(s.rare.size(), general.rare.size());
-              for (std::size_t k = 0; k < s.rare.size(); ++k) {
-                EXPECT_EQ(s.rare[k].index, general.rare[k].index);
-                EXPECT_EQ(std::bit_cast<std::uint64_t>(s.rare[k].xi),
-                          std::bit_cast<std::uint64_t>(general.rare[k].xi));
+              for (const bool clear : {false, true}) {
+                SCOPED_TRACE(testing::Message() << "uniform " << uniform << " general "
+                                                << general_only << " clear " << clear);
+                State s = initial();
+                step(s, uniform, general_only, clear);
+                // Cleared: every row used is zero but for the flagged neurons; else untouched.
+                const State start = initial();
+                std::size_t next = 0;
+                for (std::size_t i = 0; i < n; ++i) {
+                  const bool flagged = next < s.rare.size() && s.rare[next].index == i;
+                  if (flagged) ++next;
+                  for (std::size_t row = 0; row < 3; ++row) {
+                    const bool used = row < n_exp || (row == 2 && with_delta);
+                    const double expected = clear && used && !flagged ? 0.0 : start.input[row][i];
+                    EXPECT_EQ(s.input[row][i], expected) << "neuron " << i << " row " << row;
+                  }
+                }
+                EXPECT_EQ(bits(s.v_m), bits(general.v_m));
+                EXPECT_EQ(bits(s.refractory), bits(general.refractory));
+                EXPECT_EQ(bits(s.spare), bits(general.spare));
+                for (std::size_t c = 0; c < n_exp; ++c)
+                  EXPECT_EQ(bits(s.ports[c]), bits(general.ports[c]));
+                ASSERT_EQ(s.rare.size(), general.rare.size());
+                for (std::size_t k = 0; k < s.rare.size(); ++k) {
+                  EXPECT_EQ(s.rare[k].index, general.rare[k].index);
+                  EXPECT_EQ(std::bit_cast<std::uint64_t>(s.rare[k].xi),
+                            std::bit_cast<std::uint64_t>(general.rare[k].xi));
+                }
+                EXPECT_EQ(s.bad, general.bad);
               }
-              EXPECT_EQ(s.bad, general.bad);
             }
           }
           // The flagged neurons keep their start-of-step state; the others advanced.
@@ -268,7 +293,7 @@ TEST(LifKernel, SpecialisedKernelsGiveTheGeneralKernelsBits) {
             if (flagged) ++next_rare;
             for (std::size_t c = 0; c < n_exp; ++c) {
               const double expected =
-                  flagged ? start.ports[c][i] : start.ports[c][i] * 0.95 + input[c][i];
+                  flagged ? start.ports[c][i] : start.ports[c][i] * 0.95 + start.input[c][i];
               EXPECT_EQ(general.ports[c][i], expected) << "neuron " << i << " port " << c;
             }
             if (flagged) {
