@@ -63,7 +63,8 @@ void ThreadPlasticity::forget(History& h, std::uint32_t readers) const {
 void ThreadPlasticity::process_step(Step step, std::span<double> input) {
   auto& due = due_[static_cast<std::size_t>(step & mask_)];
   // The events of a step touch random targets' histories: fetch them a few events ahead, in
-  // three stages (the synapse, then its target's history, then that history's arrays).
+  // three stages (the synapse, then its target's history and input cell, then that history's
+  // arrays).
   constexpr std::size_t synapse_ahead = 12, history_ahead = 6, arrays_ahead = 3;
   const std::size_t n = due.size();
   for (std::size_t d = 0; d < n; ++d) {
@@ -74,10 +75,11 @@ void ThreadPlasticity::process_step(Step step, std::span<double> input) {
       __builtin_prefetch(&weights_[next], 1);
     }
     if (d + history_ahead < n) {
-      const History* next =
-          &history_[synapses_.post_of[synapses_.synapse[due[d + history_ahead]].channel]];
+      const std::uint32_t channel = synapses_.synapse[due[d + history_ahead]].channel;
+      const History* next = &history_[synapses_.post_of[channel]];
       __builtin_prefetch(next, 1);
       __builtin_prefetch(reinterpret_cast<const char*>(next) + 64, 1);
+      __builtin_prefetch(&input[channel], 1);  // the slot is larger than L1
     }
     if (d + arrays_ahead < n) {
       const History& next =
