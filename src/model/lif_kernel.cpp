@@ -184,6 +184,20 @@ HWY_INLINE hn::Vec<D> constant(D d, const double* p, std::size_t i) {
   }
 }
 
+// Appends the flagged lanes of neurons [i, i + Lanes(d)), with their normals, to `rare`.
+template <class D>
+HWY_INLINE void append_flagged(D d, hn::Mask<D> flagged, hn::Vec<D> xi, std::size_t i,
+                               std::vector<Rare>& rare) {
+  if (hn::AllFalse(d, flagged)) [[likely]]
+    return;
+  alignas(HWY_MAX_BYTES) std::array<double, max_lanes> xi_lanes;
+  std::array<std::uint8_t, (max_lanes + 7) / 8> bits{};
+  hn::StoreU(xi, d, xi_lanes.data());
+  hn::StoreMaskBits(d, flagged, bits.data());
+  for (std::size_t j = 0; j < hn::Lanes(d); ++j)
+    if ((bits[j / 8] >> (j % 8)) & 1) rare.push_back({i + j, xi_lanes[j]});
+}
+
 // Neurons [i, i + Lanes(d)); returns the lanes whose stored V_m is bad. `a` is the caller's
 // local copy of the arguments, so that the pointers stay in registers across the rare path's
 // push_back.
@@ -267,14 +281,7 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_
   if (a.clear_input)
     for (double* row : a.delta)
       hn::StoreU(hn::IfThenElse(flagged, hn::LoadU(d, row + i), hn::Zero(d)), d, row + i);
-  if (!hn::AllFalse(d, flagged)) [[unlikely]] {
-    alignas(HWY_MAX_BYTES) std::array<double, max_lanes> xi_lanes;
-    std::array<std::uint8_t, (max_lanes + 7) / 8> bits{};
-    hn::StoreU(xi, d, xi_lanes.data());
-    hn::StoreMaskBits(d, flagged, bits.data());
-    for (std::size_t j = 0; j < hn::Lanes(d); ++j)
-      if ((bits[j / 8] >> (j % 8)) & 1) rare.push_back({i + j, xi_lanes[j]});
-  }
+  append_flagged(d, flagged, xi, i, rare);
   return hn::Not(hn::Le(hn::Abs(v), hn::Set(d, a.v_bound)));
 }
 
@@ -356,14 +363,7 @@ HWY_INLINE hn::Mask<D> exp_block(D d, const ExpArgs<NC, ND>& a, const double* xi
   if (a.clear_input)
     for (std::size_t k = 0; k < ND; ++k)
       hn::StoreU(hn::IfThenElse(flagged, delta_in[k], hn::Zero(d)), d, a.delta[k] + i);
-  if (!hn::AllFalse(d, flagged)) [[unlikely]] {
-    alignas(HWY_MAX_BYTES) std::array<double, max_lanes> xi_lanes;
-    std::array<std::uint8_t, (max_lanes + 7) / 8> bits{};
-    hn::StoreU(xi, d, xi_lanes.data());
-    hn::StoreMaskBits(d, flagged, bits.data());
-    for (std::size_t j = 0; j < hn::Lanes(d); ++j)
-      if ((bits[j / 8] >> (j % 8)) & 1) rare.push_back({i + j, xi_lanes[j]});
-  }
+  append_flagged(d, flagged, xi, i, rare);
   return hn::Not(hn::Le(hn::Abs(v), hn::Set(d, a.v_bound)));
 }
 
