@@ -16,12 +16,13 @@ namespace myelin::rng {
 
 // First counter word of every draw: keeps the families of draws apart.
 enum class Stream : std::uint32_t {
-  noise = 1,      // (gid, step_lo, step_hi)
-  parameter = 2,  // (population hash, neuron, parameter hash)
-  graph = 3,      // generator-specific identity of an edge decision
-  synapse = 4,    // (projection hash, synapse index) for weights and delays
-  initial = 5,    // initial state values
-  poisson = 6,    // Poisson input counts; the upper 24 bits carry attempt and step (poisson.hpp)
+  noise = 1,        // (gid, quad_lo, quad_hi), quad = step / 4 (model/noise_kernel.hpp)
+  parameter = 2,    // (population hash, neuron, parameter hash)
+  graph = 3,        // generator-specific identity of an edge decision
+  synapse = 4,      // (projection hash, synapse index) for weights and delays
+  initial = 5,      // initial state values
+  poisson = 6,      // Poisson input counts; the upper 24 bits carry attempt and step (poisson.hpp)
+  noise_retry = 7,  // (gid, step_lo, step_hi): a noise pair's refined u1 (model/noise_kernel.hpp)
 };
 
 using Words = std::array<std::uint32_t, 4>;
@@ -49,13 +50,6 @@ inline std::array<double, 2> normal_pair(const Words& w) {
   const double r = std::sqrt(-2.0 * std::log(u1));
   const double phi = 2.0 * std::numbers::pi * u2;
   return {r * std::cos(phi), r * std::sin(phi)};
-}
-
-// The standard normal of neuron `gid` in step `step` (one fresh draw per neuron and step).
-inline double step_normal(std::uint64_t seed, std::uint32_t gid, std::int64_t step) {
-  const auto u = static_cast<std::uint64_t>(step);
-  return normal_pair(philox(seed, Stream::noise, gid, static_cast<std::uint32_t>(u),
-                            static_cast<std::uint32_t>(u >> 32)))[0];
 }
 
 // Uniform integer in [0, n) from 64 random bits (Lemire's multiply-shift; bias below 2^-32).

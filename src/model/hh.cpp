@@ -5,10 +5,10 @@
 #include <cmath>
 #include <limits>
 
-#include "core/random.hpp"
 #include "model/dc_input.hpp"
 #include "model/hh_kernel.hpp"
 #include "model/neuron_params.hpp"
+#include "model/noise_kernel.hpp"
 
 namespace myelin {
 
@@ -128,7 +128,7 @@ void ConductanceNeuronPopulation<Rates>::update(std::size_t begin, std::size_t e
     for (std::size_t j = 0; j < count; ++j) {
       const std::size_t i = b + j;
       double current = i_e_[i] + dc;
-      if (any_noise_) current += noise_step_[i] * rng::step_normal(seed_, gid_[i], step);
+      if (any_noise_) current += noise_step_[i] * noise_kernel::step_normal(seed_, gid_[i], step);
       const SynapticDrive d = ports_.mean_drive(i);
       g_syn[j] = d.conductance;
       i_ext[j] = d.g_e_rev + d.current + current;

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <limits>
 
-#include "core/random.hpp"
 #include "model/dc_input.hpp"
 #include "model/neuron_params.hpp"
+#include "model/noise_kernel.hpp"
 
 namespace myelin {
 
@@ -115,7 +115,7 @@ void IzhikevichPopulation::update(std::size_t begin, std::size_t end, Step step,
   const double dc = dc_.empty() ? 0.0 : dc_current(dc_, step);
   for (std::size_t i = begin; i < end; ++i) {
     double current = i_e_[i] + dc;
-    if (any_noise_) current += noise_step_[i] * rng::step_normal(seed_, gid_[i], step);
+    if (any_noise_) current += noise_step_[i] * noise_kernel::step_normal(seed_, gid_[i], step);
     double v = v_m_[i];
     double u = u_m_[i];
     const SynapticDrive d = ports_.mean_drive(i);

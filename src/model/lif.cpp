@@ -134,7 +134,7 @@ LifPopulation::LifPopulation(const PopulationSpec& config, std::span<const Gid> 
   noise_step_.resize(n);
   v_m_.resize(n);
   refractory_.assign(n, 0.0);
-  spare_noise_.assign(n, 0.0);
+  spare_noise_.assign(3 * n, 0.0);
   current_step_.assign(current_ports_.size(), std::vector<double>(n, 0.0));
   rising_step_.assign(current_ports_.size(), std::vector<double>(n, 0.0));
   const NeuronParams value{config, seed_};
@@ -253,9 +253,11 @@ void LifPopulation::update_and_clear(std::size_t begin, std::size_t end, Step st
 void LifPopulation::step_range(std::size_t begin, std::size_t end, Step step,
                                std::span<double> input, bool clear_input,
                                std::vector<Spike>& spikes, Health& health) {
-  // One Philox block and one Box-Muller transform give the normals of two consecutive steps
-  // (2m, 2m+1): the second waits in spare_noise_. Runs always start at step 0, an even step.
-  const auto pair = static_cast<std::uint64_t>(step) >> 1;
+  // One Philox block gives the normals of four consecutive steps 4 quad + k (rng::step_normal):
+  // those of k = 1, 2, 3 wait in spare_noise_. Runs start at step 0 or from a checkpoint, which
+  // holds the spares.
+  const auto quad = static_cast<std::uint64_t>(step) >> 2;
+  const auto phase = static_cast<std::size_t>(step & 3);
   const std::size_t n = size();
   std::vector<double*> delta;
   for (const std::size_t q : delta_ports_) delta.push_back(input.data() + q * n);
@@ -289,6 +291,7 @@ void LifPopulation::step_range(std::size_t begin, std::size_t end, Step step,
       .v_m = v_m_.data(),
       .refractory = refractory_.data(),
       .spare_noise = spare_noise_.data(),
+      .spare_stride = size(),
       .v_inf = v_inf_.data(),
       .dc_gain = dc_gain_.data(),
       .decay = decay_.data(),
@@ -300,12 +303,12 @@ void LifPopulation::step_range(std::size_t begin, std::size_t end, Step step,
       .clear_input = clear_input,
       .dc = dc,
       .v_bound = v_bound_,
-      .noise = !any_noise_       ? lif_kernel::Noise::none
-               : (step & 1) == 0 ? lif_kernel::Noise::fresh_pair
-                                 : lif_kernel::Noise::spare,
+      .noise = !any_noise_  ? lif_kernel::Noise::none
+               : phase == 0 ? lif_kernel::Noise::fresh
+                            : lif_kernel::Noise::spare,
       .seed = seed_,
-      .pair_lo = static_cast<std::uint32_t>(pair),
-      .pair_hi = static_cast<std::uint32_t>(pair >> 32),
+      .quad = quad,
+      .phase = phase,
       .delta = delta,
       .currents = currents,
       .means = means,
@@ -388,8 +391,13 @@ RecordableView LifPopulation::recordable(std::size_t variable) const {
 }
 
 std::vector<StateArray> LifPopulation::state() {
-  std::vector<StateArray> out{real_state("V_m", v_m_), real_state("refractory", refractory_),
-                              real_state("spare_noise", spare_noise_)};
+  const std::size_t n = size();
+  const std::span<double> spare(spare_noise_);
+  std::vector<StateArray> out{real_state("V_m", v_m_),
+                              real_state("refractory", refractory_),
+                              {"spare_noise_1", spare.subspan(0, n), {}, false},
+                              {"spare_noise_2", spare.subspan(n, n), {}, false},
+                              {"spare_noise_3", spare.subspan(2 * n, n), {}, false}};
   ports_.add_state(out);
   return out;
 }

@@ -105,7 +105,7 @@ class LifPopulation {
   // State.
   std::vector<double> v_m_;          // [mV]
   std::vector<double> refractory_;   // [steps] left in the refractory period, fractional
-  std::vector<double> spare_noise_;  // the standard normal of the next (odd) step
+  std::vector<double> spare_noise_;  // [3][n]: the normals of steps 4 quad + 1, 2, 3
   std::vector<std::vector<double>> current_step_;  // [current port][i] propagator of I over dt
   std::vector<std::vector<double>> rising_step_;   // [current port][i] of alpha's y (0: exp)
 };

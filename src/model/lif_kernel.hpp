@@ -51,13 +51,16 @@ struct AdvancePort {
   double decay = 1.0, dt = 0.0, alpha_scale = 0.0;
 };
 
-enum class Noise { none, fresh_pair, spare };
+// fresh: draw the normals of steps 4 quad .. 4 quad + 3 (one Philox block per neuron), use the
+// first and keep the others in the spares; spare: use spare `phase - 1`.
+enum class Noise { none, fresh, spare };
 
 // The arrays of one population, indexed by local neuron, and the step's uniform inputs.
 struct Args {
   double* v_m = nullptr;
   double* refractory = nullptr;
-  double* spare_noise = nullptr;
+  double* spare_noise = nullptr;  // [3][spare_stride]: the normals of steps 4 quad + 1, 2, 3
+  std::size_t spare_stride = 0;
   const double* v_inf = nullptr;
   const double* dc_gain = nullptr;  // tau_m / C_m: V_inf shift per pA of dc
   const double* decay = nullptr;
@@ -78,8 +81,9 @@ struct Args {
   double v_bound = 0.0;
   Noise noise = Noise::none;
   std::uint64_t seed = 0;
-  std::uint32_t pair_lo = 0, pair_hi = 0;  // the Philox counter of steps (2m, 2m+1)
-  std::span<double* const> delta;          // input row of each delta port
+  std::uint64_t quad = 0;          // step / 4: the Philox counter of the step's noise block
+  std::size_t phase = 0;           // step % 4
+  std::span<double* const> delta;  // input row of each delta port
   std::span<const CurrentPort> currents;
   // Conductance-based populations: V relaxes with the step-mean conductance instead (then
   // `currents` is empty and `decay` unused).
@@ -100,10 +104,5 @@ struct Rare {
 // counter and the `advance` ports), appends the others to `rare` in ascending order, untouched,
 // and returns whether some stored V_m is non-finite or beyond v_bound.
 bool membrane_step(const Args& args, std::size_t begin, std::size_t end, std::vector<Rare>& rare);
-
-// The two standard normals of the noise pair (pair_lo, pair_hi) of each gid, as the kernel
-// draws them (for tests: the same Philox keying as rng::normal_pair).
-void normal_pairs(std::uint64_t seed, std::uint32_t pair_lo, std::uint32_t pair_hi,
-                  std::span<const Gid> gids, double* first, double* second);
 
 }  // namespace myelin::lif_kernel

@@ -15,7 +15,9 @@
 namespace myelin {
 
 // Version 2: the postsynaptic STDP traces moved from the synapses to the targets' histories.
-inline constexpr std::uint64_t checkpoint_format_version = 2;
+// Version 3: the white noise became four ziggurat normals per Philox block (LIF spare_noise_1..3
+// instead of spare_noise), so an older checkpoint would resume on another random stream.
+inline constexpr std::uint64_t checkpoint_format_version = 3;
 
 // Elements [start, start + length) of a 1-D dataset.
 struct ElementRun {

@@ -8,12 +8,14 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <numbers>
 #include <numeric>
 #include <vector>
 
 #include "core/random.hpp"
 #include "model/lif.hpp"
 #include "model/lif_kernel.hpp"
+#include "model/noise_kernel.hpp"
 
 namespace myelin {
 namespace {
@@ -192,8 +194,8 @@ TEST(LifKernel, SpecialisedKernelsGiveTheGeneralKernelsBits) {
               s.v_m.push_back(-70.0 + 20.0 * u(0, i));  // some above V_th = -55
               const double r = u(1, i);
               s.refractory.push_back(r < 0.5 ? 0.0 : r < 0.75 ? 4.0 * r - 2.0 : 3.0);
-              s.spare.push_back(u(2, i) - 0.5);
             }
+            for (std::size_t k = 0; k < 3 * n; ++k) s.spare.push_back(u(2, k % n) - 0.5 + k / n);
             for (std::size_t c = 0; c < n_exp; ++c) {
               s.ports.emplace_back();
               for (std::size_t i = 0; i < n; ++i) s.ports[c].push_back(400.0 * (u(3 + c, i) - 0.5));
@@ -222,6 +224,7 @@ TEST(LifKernel, SpecialisedKernelsGiveTheGeneralKernelsBits) {
                 .v_m = s.v_m.data(),
                 .refractory = s.refractory.data(),
                 .spare_noise = s.spare.data(),
+                .spare_stride = n,
                 .v_inf = v_inf.data(),
                 .dc_gain = dc_gain.data(),
                 .decay = decay.data(),
@@ -234,9 +237,9 @@ TEST(LifKernel, SpecialisedKernelsGiveTheGeneralKernelsBits) {
                 .clear_input = clear,
                 .dc = 25.0,
                 .v_bound = 1e4,
-                .noise = noise ? lif_kernel::Noise::fresh_pair : lif_kernel::Noise::none,
+                .noise = noise ? lif_kernel::Noise::fresh : lif_kernel::Noise::none,
                 .seed = 5,
-                .pair_lo = 2,
+                .quad = 2,
                 .delta = delta,
                 .currents = currents,
                 .means = {},
@@ -312,53 +315,132 @@ TEST(LifKernel, SpecialisedKernelsGiveTheGeneralKernelsBits) {
   });
 }
 
-TEST(LifKernel, NormalsKeyedAsScalarPhiloxSameBitsInTail) {
+// Box-Muller in double with libm, from the same words: what the float transform approximates.
+std::array<double, 4> libm_normals(std::uint64_t seed, Gid gid, std::uint64_t quad) {
+  const rng::Words w = rng::philox(seed, rng::Stream::noise, gid, static_cast<std::uint32_t>(quad),
+                                   static_cast<std::uint32_t>(quad >> 32));
+  std::array<double, 4> out{};
+  for (std::size_t pair = 0; pair < 2; ++pair) {
+    const double u1 = ((w[2 * pair] >> 9) + 0.5) * 0x1p-23;
+    const double u2 = ((w[2 * pair + 1] >> 9) + 0.5) * 0x1p-23;
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    out[2 * pair] = r * std::cos(2.0 * std::numbers::pi * u2);
+    out[2 * pair + 1] = r * std::sin(2.0 * std::numbers::pi * u2);
+  }
+  return out;
+}
+
+TEST(NoiseKernel, NormalsAreBoxMullerOfThePhiloxWordsSameBitsInEveryLane) {
   for_each_target([] {
-    const auto g = gids(37);
-    for (const std::uint64_t pair : {std::uint64_t{0}, std::uint64_t{5}, std::uint64_t{1} << 33}) {
-      const auto lo = static_cast<std::uint32_t>(pair), hi = static_cast<std::uint32_t>(pair >> 32);
-      std::vector<double> x(g.size()), y(g.size());
-      lif_kernel::normal_pairs(77, lo, hi, g, x.data(), y.data());
+    const auto g = gids(1037);
+    for (const std::uint64_t quad : {std::uint64_t{0}, std::uint64_t{5}, std::uint64_t{1} << 33}) {
+      std::array<std::vector<double>, 4> x;
+      for (auto& v : x) v.resize(g.size());
+      noise_kernel::normals(77, quad, g, {x[0].data(), x[1].data(), x[2].data(), x[3].data()});
       for (std::size_t i = 0; i < g.size(); ++i) {
-        // The vector log/sin/cos are within a few ulp of libm's: the same draw.
-        const auto ref = rng::normal_pair(rng::philox(77, rng::Stream::noise, g[i], lo, hi));
-        EXPECT_NEAR(x[i], ref[0], 1e-14 * (1.0 + std::abs(ref[0])));
-        EXPECT_NEAR(y[i], ref[1], 1e-14 * (1.0 + std::abs(ref[1])));
-        // Alone, neuron i takes the one-lane tail path: the very same bits.
-        double xi = 0.0, yi = 0.0;
-        lif_kernel::normal_pairs(77, lo, hi, std::span(g).subspan(i, 1), &xi, &yi);
-        EXPECT_EQ(std::bit_cast<std::uint64_t>(xi), std::bit_cast<std::uint64_t>(x[i]));
-        EXPECT_EQ(std::bit_cast<std::uint64_t>(yi), std::bit_cast<std::uint64_t>(y[i]));
+        const auto ref = libm_normals(77, g[i], quad);
+        for (std::size_t k = 0; k < 4; ++k) {
+          // Float precision: r and the angle each within a few float ulp.
+          EXPECT_NEAR(x[k][i], ref[k], 1e-6 * (1.0 + std::abs(ref[k]))) << "gid " << g[i];
+          // One neuron alone takes the one-lane path, and step_normal: the very same bits.
+          const auto step = static_cast<std::int64_t>(4 * quad + k);
+          if (i % 13 == 0) {
+            EXPECT_EQ(std::bit_cast<std::uint64_t>(noise_kernel::step_normal(77, g[i], step)),
+                      std::bit_cast<std::uint64_t>(x[k][i]));
+          }
+        }
       }
     }
   });
 }
 
-TEST(LifKernel, NoiseMoments) {
+TEST(NoiseKernel, TinyU1IsRefinedSoTheTailGoesOn) {
+  // Find words whose top 23 bits are zero (one in 2^23): their u1 would stop the radius at 5.8.
+  std::vector<std::pair<Gid, std::uint64_t>> tiny;
+  for (Gid gid = 0; tiny.size() < 2; ++gid)
+    for (std::uint64_t quad = 0; quad < 64; ++quad) {
+      const rng::Words w =
+          rng::philox(3, rng::Stream::noise, gid, static_cast<std::uint32_t>(quad), 0);
+      if ((w[0] >> 9) == 0 || (w[2] >> 9) == 0) tiny.emplace_back(gid, quad);
+    }
+  for_each_target([&] {
+    for (const auto& [gid, quad] : tiny) {
+      // In a full vector among other neurons, and alone.
+      std::vector<Gid> g(19);
+      std::iota(g.begin(), g.end(), gid > 9 ? gid - 9 : 0);
+      const std::size_t at = static_cast<std::size_t>(gid - g[0]);
+      std::array<std::vector<double>, 4> x;
+      for (auto& v : x) v.resize(g.size());
+      noise_kernel::normals(3, quad, g, {x[0].data(), x[1].data(), x[2].data(), x[3].data()});
+      const rng::Words w =
+          rng::philox(3, rng::Stream::noise, gid, static_cast<std::uint32_t>(quad), 0);
+      const std::size_t pair = (w[0] >> 9) == 0 ? 0 : 1;
+      const double radius = std::hypot(x[2 * pair][at], x[2 * pair + 1][at]);
+      // Refined: u1 in (0, 2^-23) continuously, not the fixed 2^-24 of the 23 bits (radius 5.769).
+      EXPECT_GT(radius, std::sqrt(46.0 * std::numbers::ln2)) << "gid " << gid << " quad " << quad;
+      EXPECT_GT(std::abs(radius - std::sqrt(48.0 * std::numbers::ln2)), 1e-4);
+      EXPECT_LT(radius, 10.9);
+      for (std::size_t k = 0; k < 4; ++k)
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(
+                      noise_kernel::step_normal(3, gid, static_cast<std::int64_t>(4 * quad + k))),
+                  std::bit_cast<std::uint64_t>(x[k][at]));
+    }
+  });
+}
+
+TEST(NoiseKernel, NormalsAreStandardNormal) {
   constexpr std::uint32_t n = 1 << 18;
   std::vector<Gid> g(n);
   std::iota(g.begin(), g.end(), Gid{0});
-  std::vector<double> x(n), y(n);
-  lif_kernel::normal_pairs(12345, 3, 0, g, x.data(), y.data());
-  double m1 = 0, m2 = 0, m3 = 0, m4 = 0, xy = 0, tail = 0;
-  for (std::size_t k = 0; k < 2 * n; ++k) {
-    const double z = k < n ? x[k] : y[k - n];
-    m1 += z;
-    m2 += z * z;
-    m3 += z * z * z;
-    m4 += z * z * z * z;
-    tail += std::abs(z) > 2.0 ? 1.0 : 0.0;
+  std::array<std::vector<double>, 4> x;
+  for (auto& v : x) v.resize(n);
+  noise_kernel::normals(12345, 3, g, {x[0].data(), x[1].data(), x[2].data(), x[3].data()});
+  double m1 = 0, m2 = 0, m3 = 0, m4 = 0, xy = 0, xz = 0;
+  double beyond[3] = {0, 0, 0};
+  const double at[3] = {2.0, 3.0, 4.0};
+  // Chi-square over 36 bins of width 0.25 on [-4.5, 4.5] and the two outer ones.
+  constexpr int bins = 38;
+  std::vector<double> count(bins, 0.0);
+  for (std::size_t k = 0; k < 4; ++k)
+    for (std::size_t i = 0; i < n; ++i) {
+      const double z = x[k][i];
+      m1 += z;
+      m2 += z * z;
+      m3 += z * z * z;
+      m4 += z * z * z * z;
+      for (int t = 0; t < 3; ++t) beyond[t] += std::abs(z) > at[t] ? 1.0 : 0.0;
+      const int b = z < -4.5   ? 0
+                    : z >= 4.5 ? bins - 1
+                               : std::min(bins - 2, 1 + static_cast<int>((z + 4.5) / 0.25));
+      count[static_cast<std::size_t>(b)] += 1.0;
+    }
+  for (std::size_t i = 0; i < n; ++i) {
+    xy += x[0][i] * x[1][i] + x[2][i] * x[3][i];  // the two normals of a pair
+    xz += x[1][i] * x[2][i];                      // across the pairs of a block
   }
-  for (std::size_t k = 0; k < n; ++k) xy += x[k] * y[k];
-  const double m = 2.0 * n;
+  const double m = 4.0 * n;
   // 5 standard errors: mean 1/sqrt(m), var sqrt(2/m), skew sqrt(15/m), kurtosis sqrt(96/m).
   EXPECT_NEAR(m1 / m, 0.0, 5.0 * std::sqrt(1.0 / m));
   EXPECT_NEAR(m2 / m, 1.0, 5.0 * std::sqrt(2.0 / m));
   EXPECT_NEAR(m3 / m, 0.0, 5.0 * std::sqrt(15.0 / m));
   EXPECT_NEAR(m4 / m, 3.0, 5.0 * std::sqrt(96.0 / m));
-  EXPECT_NEAR(xy / n, 0.0, 5.0 * std::sqrt(1.0 / n));
-  const double p2 = std::erfc(2.0 / std::sqrt(2.0));  // P(|z| > 2)
-  EXPECT_NEAR(tail / m, p2, 5.0 * std::sqrt(p2 * (1 - p2) / m));
+  EXPECT_NEAR(xy / (2.0 * n), 0.0, 5.0 * std::sqrt(1.0 / (2.0 * n)));
+  EXPECT_NEAR(xz / n, 0.0, 5.0 * std::sqrt(1.0 / n));
+  for (int t = 0; t < 3; ++t) {
+    const double p = std::erfc(at[t] / std::sqrt(2.0));  // P(|z| > at)
+    EXPECT_NEAR(beyond[t] / m, p, 5.0 * std::sqrt(p * (1 - p) / m)) << "|z| > " << at[t];
+  }
+  const auto cdf = [](double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); };
+  double chi2 = 0.0;
+  for (int b = 0; b < bins; ++b) {
+    const double lo = b == 0 ? -INFINITY : -4.5 + 0.25 * (b - 1);
+    const double hi = b == bins - 1 ? INFINITY : -4.5 + 0.25 * b;
+    const double expected = m * (cdf(hi) - cdf(lo));
+    const double d = count[static_cast<std::size_t>(b)] - expected;
+    chi2 += d * d / expected;
+  }
+  // 37 degrees of freedom: mean 37, sd 8.6; 90 is p < 1e-5.
+  EXPECT_LT(chi2, 90.0);
 }
 
 // The crossing time of a neuron driven by an exp_current port against a fine bisection of the
