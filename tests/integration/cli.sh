@@ -99,3 +99,13 @@ for example in "$SOURCE_DIR"/examples/*.toml; do
   "$MYELIN" validate "$example" -o "$WORK/example.h5" --quiet || fail "$example does not validate"
 done
 echo "ok: every example validates"
+
+# The build names the commit it was made from (taken at build time, not only at configure time),
+# with -dirty for uncommitted changes to tracked files.
+if command -v git >/dev/null && git -C "$SOURCE_DIR" rev-parse HEAD >/dev/null 2>&1; then
+  head=$(git -C "$SOURCE_DIR" rev-parse --short=12 HEAD)
+  version=$("$MYELIN" --version)
+  [[ $version == *"($head)"* || $version == *"($head-dirty)"* ]] ||
+    fail "--version says '$version', HEAD is $head"
+  echo "ok: --version names HEAD ($version)"
+fi
