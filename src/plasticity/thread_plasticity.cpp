@@ -98,6 +98,7 @@ void ThreadPlasticity::process_step(Step step, std::span<double> input) {
     const std::uint32_t post = synapses_.post_of[target.channel];
     History& h = history_[post];
     // Postsynaptic spikes that reached the synapse before this arrival, not yet paired.
+    const std::uint32_t read_before = s.next_post;
     while (s.next_post < h.first + h.size()) {
       const std::size_t at = h.head + static_cast<std::size_t>(s.next_post - h.first);
       const Step post_arrival = h.steps[at] + k.dendritic;
@@ -115,7 +116,8 @@ void ThreadPlasticity::process_step(Step step, std::span<double> input) {
       y = h.y[at * n_kernels_ + target.rule];
     }
     input[target.channel] += stdp_pre(k, weights_[j], s, arrival, last_post, y);
-    forget(h, synapses_.incoming[post]);
+    // Only a spike read just now can have become read by every synapse.
+    if (s.next_post != read_before) forget(h, synapses_.incoming[post]);
   }
   due.clear();
 }
