@@ -93,30 +93,41 @@ struct StdpKernel {
   }
 };
 
-// What one synapse remembers between its presynaptic spikes besides its weight (24 bytes; the
-// weights are an array of their own, taken over from the network build without a copy). The
-// postsynaptic trace is not here: it is the same for every synapse onto a neuron, so the
-// target's spike history holds it (ThreadPlasticity::History).
-struct StdpState {
-  double x = 0.0;               // presynaptic trace just after the last arrival
-  Step last_arrival = never;    // of the last presynaptic spike, at the synapse
-  std::uint32_t next_post = 0;  // sequence number of the first unconsumed postsynaptic spike
+// The presynaptic trace of the synapses of one source that share a delay and a rule: they see
+// the same arrivals, so the trace is kept once for all of them instead of in every synapse (as
+// the postsynaptic trace is kept once per target). `x` and `last` are the trace just after the
+// newest arrival; `x_before` and `last_before` the trace just after the one before, which the
+// synapses of the newest arrival pair their earlier postsynaptic spikes with.
+struct PresynapticTrace {
+  double x = 0.0;
+  Step last = never;
+  double x_before = 0.0;
+  Step last_before = never;
+
+  // The first synapse of an arrival moves the trace on; the others of the same arrival find it
+  // moved. A source spikes at most once a step, so one arrival per step.
+  void arrive(const StdpKernel& k, Step arrival) {
+    if (last == arrival) return;
+    x_before = x;
+    last_before = last;
+    x = k.after_spike(k.plus, x, last, arrival);
+    last = arrival;
+  }
 };
 
-// One postsynaptic spike reaching the synapse at `arrival` (< the next presynaptic arrival).
-inline void stdp_post(const StdpKernel& k, double& weight, const StdpState& s, Step arrival) {
-  if (s.last_arrival != never)
-    weight = k.potentiate(weight, s.x * k.plus(arrival - s.last_arrival));
+// One postsynaptic spike reaching the synapse at `arrival` (< the next presynaptic arrival),
+// paired with the presynaptic trace just after the previous presynaptic arrival.
+inline void stdp_post(const StdpKernel& k, double& weight, double x, Step last_arrival,
+                      Step arrival) {
+  if (last_arrival != never) weight = k.potentiate(weight, x * k.plus(arrival - last_arrival));
 }
 
-// The presynaptic spike arriving at `arrival`, after every earlier postsynaptic arrival went
-// through stdp_post; `last_post` is the latest of those (never: none) and `y` the
-// postsynaptic trace just after it. Returns the weight it transmits.
-inline double stdp_pre(const StdpKernel& k, double& weight, StdpState& s, Step arrival,
-                       Step last_post, double y) {
+// The presynaptic spike arriving, after every earlier postsynaptic arrival went through
+// stdp_post; `last_post` is the latest of those (never: none) and `y` the postsynaptic trace
+// just after it. Returns the weight it transmits.
+inline double stdp_pre(const StdpKernel& k, double& weight, Step arrival, Step last_post,
+                       double y) {
   if (last_post != never) weight = k.depress(weight, y * k.minus(arrival - last_post));
-  s.x = k.after_spike(k.plus, s.x, s.last_arrival, arrival);
-  s.last_arrival = arrival;
   return weight;
 }
 

@@ -10,17 +10,36 @@ ThreadPlasticity::ThreadPlasticity(ThreadPlasticSynapses& synapses, const Source
       sources_(sources),
       kernels_(kernels),
       weights_(std::move(synapses.weight)),
-      states_(weights_.size()),
+      next_post_(weights_.size(), 0),
+      trace_of_(weights_.size(), 0),
       history_(synapses.post_gid.size()),
       due_(static_cast<std::size_t>(ring_slots)),
       mask_(ring_slots - 1),
       n_kernels_(kernels.size()) {
   synapses.weight.clear();
+  // One presynaptic trace per (row, delay, rule): rows hold a few distinct delays at most, so a
+  // short list per row finds them.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> row_groups;  // (delay << 8 | rule, trace)
+  for (std::size_t row = 0; row + 1 < synapses.row_begin.size(); ++row) {
+    row_groups.clear();
+    for (std::uint64_t j = synapses.row_begin[row]; j < synapses.row_begin[row + 1]; ++j) {
+      const PlasticTarget& t = synapses.synapse[j];
+      const std::uint32_t key = static_cast<std::uint32_t>(t.delay) << 8 | t.rule;
+      auto it = std::find_if(row_groups.begin(), row_groups.end(),
+                             [&](const auto& g) { return g.first == key; });
+      if (it == row_groups.end()) {
+        row_groups.emplace_back(key, static_cast<std::uint32_t>(traces_.size()));
+        traces_.emplace_back();
+        it = row_groups.end() - 1;
+      }
+      trace_of_[j] = it->second;
+    }
+  }
 }
 
 std::uint64_t ThreadPlasticity::enqueue(std::span<const Spike> spikes) {
   std::uint64_t events = 0;
-  if (states_.empty()) return events;
+  if (weights_.empty()) return events;
   const PlasticTarget* synapse = synapses_.synapse.data();
   for (const Spike& spike : spikes) {
     if (!sources_.contains(spike.gid)) continue;
@@ -35,7 +54,7 @@ std::uint64_t ThreadPlasticity::enqueue(std::span<const Spike> spikes) {
 }
 
 void ThreadPlasticity::requeue(std::span<const Spike> spikes, Step from) {
-  if (states_.empty()) return;
+  if (weights_.empty()) return;
   for (const Spike& spike : spikes) {
     if (!sources_.contains(spike.gid)) continue;
     const std::uint32_t row = sources_.row(spike.gid);
@@ -71,7 +90,8 @@ void ThreadPlasticity::process_step(Step step, std::span<double> input) {
     if (d + synapse_ahead < n) {
       const std::uint64_t next = due[d + synapse_ahead];
       __builtin_prefetch(&synapses_.synapse[next]);
-      __builtin_prefetch(&states_[next], 1);
+      __builtin_prefetch(&next_post_[next], 1);
+      __builtin_prefetch(&trace_of_[next]);
       __builtin_prefetch(&weights_[next], 1);
     }
     if (d + history_ahead < n) {
@@ -93,31 +113,33 @@ void ThreadPlasticity::process_step(Step step, std::span<double> input) {
     const std::uint64_t j = due[d];
     const PlasticTarget target = synapses_.synapse[j];
     const StdpKernel& k = kernels_[target.rule];
-    StdpState& s = states_[j];
     const Step arrival = step - k.dendritic;  // presynaptic arrival at the synapse
+    PresynapticTrace& pre = traces_[trace_of_[j]];
+    pre.arrive(k, arrival);
+    std::uint32_t& next_post = next_post_[j];
     const std::uint32_t post = synapses_.post_of[target.channel];
     History& h = history_[post];
     // Postsynaptic spikes that reached the synapse before this arrival, not yet paired.
-    const std::uint32_t read_before = s.next_post;
-    while (s.next_post < h.first + h.size()) {
-      const std::size_t at = h.head + static_cast<std::size_t>(s.next_post - h.first);
+    const std::uint32_t read_before = next_post;
+    while (next_post < h.first + h.size()) {
+      const std::size_t at = h.head + static_cast<std::size_t>(next_post - h.first);
       const Step post_arrival = h.steps[at] + k.dendritic;
       if (post_arrival >= arrival) break;
-      stdp_post(k, weights_[j], s, post_arrival);
+      stdp_post(k, weights_[j], pre.x_before, pre.last_before, post_arrival);
       ++h.consumed[at];
-      ++s.next_post;
+      ++next_post;
     }
     // The last spike this synapse read is still in the history (forget keeps it).
     Step last_post = never;
     double y = 0.0;
-    if (s.next_post > 0) {
-      const std::size_t at = h.head + static_cast<std::size_t>(s.next_post - 1 - h.first);
+    if (next_post > 0) {
+      const std::size_t at = h.head + static_cast<std::size_t>(next_post - 1 - h.first);
       last_post = h.steps[at] + k.dendritic;
       y = h.y[at * n_kernels_ + target.rule];
     }
-    input[target.channel] += stdp_pre(k, weights_[j], s, arrival, last_post, y);
+    input[target.channel] += stdp_pre(k, weights_[j], arrival, last_post, y);
     // Only a spike read just now can have become read by every synapse.
-    if (s.next_post != read_before) forget(h, synapses_.incoming[post]);
+    if (next_post != read_before) forget(h, synapses_.incoming[post]);
   }
   due.clear();
 }

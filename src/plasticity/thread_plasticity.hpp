@@ -23,7 +23,7 @@ class ThreadPlasticity {
   ThreadPlasticity(ThreadPlasticSynapses& synapses, const SourceIndex& sources,
                    const std::vector<StdpKernel>& kernels, Step ring_slots);
 
-  bool empty() const { return states_.empty(); }
+  bool empty() const { return weights_.empty(); }
 
   // Deliver phase: queue every plastic synapse of every spike for its landing step. Returns
   // the number of synaptic events queued.
@@ -35,7 +35,7 @@ class ThreadPlasticity {
   // plastic inputs are ignored).
   void record_post(std::span<const Spike> spikes);
 
-  std::size_t size() const { return states_.size(); }
+  std::size_t size() const { return weights_.size(); }
   double weight(std::size_t i) const { return weights_[i]; }
   std::span<double> weights() { return weights_; }
 
@@ -56,7 +56,18 @@ class ThreadPlasticity {
 
   // Checkpoints (plasticity/plasticity_state.cpp). Every value here is a function of the
   // canonical spike order alone, so it means the same for every split.
-  std::span<StdpState> states() { return states_; }
+  // Synapse j's presynaptic trace (shared with the synapses of its source, delay and rule) and
+  // the sequence number of the first postsynaptic spike it has not read.
+  double trace_x(std::size_t j) const { return traces_[trace_of_[j]].x; }
+  Step trace_last(std::size_t j) const { return traces_[trace_of_[j]].last; }
+  std::uint32_t next_post(std::size_t j) const { return next_post_[j]; }
+  // Sets synapse j's state (its trace for the whole group: a consistent checkpoint gives every
+  // member the same trace, which the caller checks through trace_x / trace_last afterwards).
+  void restore_synapse(std::size_t j, double x, Step last, std::uint32_t next_post) {
+    traces_[trace_of_[j]].x = x;
+    traces_[trace_of_[j]].last = last;
+    next_post_[j] = next_post;
+  }
   std::span<History> histories() { return history_; }
   // After a restore at step `from`: queues the plastic synapses of `spikes` (every spike of
   // [from - max delay, from), in delivery order) that land at `from` or later, exactly as the
@@ -71,7 +82,9 @@ class ThreadPlasticity {
   const SourceIndex& sources_;
   const std::vector<StdpKernel>& kernels_;
   std::vector<double> weights_;
-  std::vector<StdpState> states_;
+  std::vector<std::uint32_t> next_post_;         // [synapse]
+  std::vector<std::uint32_t> trace_of_;          // [synapse] index into traces_
+  std::vector<PresynapticTrace> traces_;         // [(source row, delay, rule)]
   std::vector<History> history_;                 // [post]
   std::vector<std::vector<std::uint64_t>> due_;  // [landing step & mask]: synapse indices
   Step mask_;

@@ -169,12 +169,12 @@ void Simulation::write_checkpoint(Step end) {
       std::vector<double> weight, x;
       std::vector<std::int64_t> last_arrival;
       for (const PlasticRef& s : refs) {
-        const StdpState& st = plasticity_[s.thread].states()[s.index];
+        const ThreadPlasticity& plastic = plasticity_[s.thread];
         columns.push_back(s.column);
-        weight.push_back(plasticity_[s.thread].weight(s.index));
-        x.push_back(st.x);
-        last_arrival.push_back(st.last_arrival);
-        next_post.push_back(st.next_post);
+        weight.push_back(plastic.weight(s.index));
+        x.push_back(plastic.trace_x(s.index));
+        last_arrival.push_back(plastic.trace_last(s.index));
+        next_post.push_back(plastic.next_post(s.index));
       }
       const auto runs = single_runs(columns);
       const std::string base = "plasticity/" + net.plastic[r].name + "/";
@@ -295,12 +295,23 @@ void Simulation::restore(StateReader& in) {
       in.read(base + "last_arrival", n, runs, last_arrival);
       in.read(base + "next_post", n, runs, next_post);
       for (std::size_t i = 0; i < refs.size(); ++i) {
-        StdpState& st = plasticity_[refs[i].thread].states()[refs[i].index];
-        plasticity_[refs[i].thread].weights()[refs[i].index] = weight[i];
-        st.x = x[i];
-        st.last_arrival = last_arrival[i];
-        st.next_post = static_cast<std::uint32_t>(next_post[i]);
+        ThreadPlasticity& plastic = plasticity_[refs[i].thread];
+        plastic.weights()[refs[i].index] = weight[i];
+        plastic.restore_synapse(refs[i].index, x[i], last_arrival[i],
+                                static_cast<std::uint32_t>(next_post[i]));
       }
+      // The synapses of one source, delay and rule share their presynaptic trace: a file that
+      // gives them different ones is not a checkpoint of this network.
+      double inconsistent = 0.0;
+      for (std::size_t i = 0; i < refs.size(); ++i) {
+        const ThreadPlasticity& plastic = plasticity_[refs[i].thread];
+        if (plastic.trace_x(refs[i].index) != x[i] ||
+            plastic.trace_last(refs[i].index) != last_arrival[i])
+          inconsistent = 1.0;
+      }
+      if (comm_.max(inconsistent) > 0.0)
+        throw refuse("the presynaptic traces of " + base +
+                     " differ between synapses of one source and delay (a damaged file)");
     }
     const auto posts = post_neurons(net);
     std::vector<std::uint64_t> gids;

@@ -46,6 +46,8 @@ cp "$WORK/good.h5" "$WORK/version.h5"
 cp "$WORK/good.h5" "$WORK/config.h5"
 /usr/bin/python3 "$reseal" "$WORK/config.h5" config_text "[simulation]
 t_stop = 200.0"
+cp "$WORK/good.h5" "$WORK/trace.h5"  # one synapse's presynaptic trace unlike its source's others
+/usr/bin/python3 "$reseal" "$WORK/trace.h5" --add plasticity/e_to_i/x 0 1.0
 cp "$WORK/good.h5" "$WORK/unsealed.h5"
 dd if=/dev/zero of="$WORK/unsealed.h5" bs=512 count=1 conv=notrunc status=none
 
@@ -59,9 +61,10 @@ cases=(
   "unsealed.h5|not a Myelin checkpoint"
   "version.h5|made by Myelin 0.0.1"
   "config.h5|does not match its config hash"
+  "trace.h5|presynaptic traces of plasticity/e_to_i/ differ"
 )
 # Every case on 1 rank; at 2 ranks (agreement, no hang) the kinds of failure that differ.
-two_ranks=("${cases[2]}" "${cases[4]}" "${cases[7]}" "${cases[0]}")
+two_ranks=("${cases[2]}" "${cases[4]}" "${cases[7]}" "${cases[0]}" "${cases[9]}")
 for ranks in 1 2; do
   if ((ranks == 1)); then selected=("${cases[@]}"); else selected=("${two_ranks[@]}"); fi
   for case in "${selected[@]}"; do
@@ -70,8 +73,10 @@ for ranks in 1 2; do
     # One rank as a singleton: mpiexec takes 2 s to report any failed job.
     launch=("$MPIEXEC" -n "$ranks" --bind-to none)
     ((ranks == 1)) && launch=()
-    "${launch[@]}" "$MYELIN" resume "$WORK/$file" -o "$WORK/out.h5" --quiet >"$WORK/stdout" \
-      2>"$WORK/stderr" || code=$?
+    extend=()  # past the checkpoint's end, so that the state is read
+    [[ $file == trace.h5 ]] && extend=(--t-stop 200)
+    "${launch[@]}" "$MYELIN" resume "$WORK/$file" -o "$WORK/out.h5" --quiet "${extend[@]}" \
+      >"$WORK/stdout" 2>"$WORK/stderr" || code=$?
     ((code == 2)) || { cat "$WORK/stderr" >&2; fail "$file at $ranks rank(s): exit $code, expected 2"; }
     grep -q "internal error\|Segmentation\|signal" "$WORK/stderr" &&
       { cat "$WORK/stderr" >&2; fail "$file: a crash instead of a refusal"; }

@@ -4,6 +4,7 @@ block: size and hash of the bytes after it, as src/io/checkpoint_file.cpp comput
 make a checkpoint that is whole but says something else (another version, another config).
 
     checkpoint_reseal.py FILE ATTRIBUTE VALUE
+    checkpoint_reseal.py FILE --add DATASET INDEX DELTA   (adds DELTA to one element)
 """
 import sys
 
@@ -31,9 +32,12 @@ def byte_hash(data: bytes) -> int:
     return state
 
 
-def main(path, attribute, value):
+def main(path, attribute, value, *rest):
     with h5py.File(path, "r+") as f:
-        f.attrs[attribute] = value
+        if attribute == "--add":
+            f[value][int(rest[0])] += float(rest[1])
+        else:
+            f.attrs[attribute] = value
     with open(path, "rb") as f:
         content = f.read()
     seal = f"MYELIN-CHECKPOINT 1\nbytes {len(content)}\nhash {byte_hash(content[512:]):016x}\n"
@@ -42,4 +46,4 @@ def main(path, attribute, value):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:])
