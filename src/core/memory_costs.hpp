@@ -12,9 +12,10 @@ namespace myelin::memory_costs {
 // per run of equal delay (network/local_network.hpp ThreadSynapses).
 inline constexpr std::uint64_t static_synapse = 12;
 // A plastic synapse: channel, delay and rule (8 B) and column (8 B) in ThreadPlasticSynapses,
-// and the STDP state: weight (8 B), presynaptic trace, last arrival, next postsynaptic spike
-// (24 B, plasticity/stdp_kernel.hpp). While the tables are built, a 24 B candidate per synapse
-// and the initial weights (8 B) coexist with the 16 B of the table: the peak is the same 48 B.
+// and the STDP state: weight (8 B), next postsynaptic spike and the index of its presynaptic
+// trace (8 B; the trace itself is one per source, delay and rule: plasticity/stdp_kernel.hpp),
+// 32 B in steady state. While the tables are built, a 24 B candidate per synapse and the
+// initial weights (8 B) coexist with the 16 B of the table: the peak is 48 B.
 inline constexpr std::uint64_t plastic_synapse = 16 + 32;
 // Per plastic synapse of this rank whose weights are snapshotted: its column, source, target and
 // delay for the weight recording (PlasticProjection; each rank holds only its own columns) and
