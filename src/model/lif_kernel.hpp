@@ -10,8 +10,8 @@
 // threshold or one whose refractory period ends inside the step, are only flagged here; the
 // caller resolves them one by one from that neuron's own state.
 //
-// The bits depend on the SIMD target (fused multiply-adds inside the vector exp, log, sin and
-// cos from AVX2 on), so a run split over machines of different SIMD generations is reproducible
+// The bits depend on the SIMD target (fused multiply-adds inside the vector exp and the noise
+// kernel's log, sin and cos from AVX2 on), so a run split over machines of different SIMD generations is reproducible
 // per machine type, not bitwise across them.
 
 #include <cstddef>
