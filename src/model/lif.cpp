@@ -253,9 +253,9 @@ void LifPopulation::update_and_clear(std::size_t begin, std::size_t end, Step st
 void LifPopulation::step_range(std::size_t begin, std::size_t end, Step step,
                                std::span<double> input, bool clear_input,
                                std::vector<Spike>& spikes, Health& health) {
-  // One Philox block gives the normals of four consecutive steps 4 quad + k (noise_kernel::step_normal):
-  // those of k = 1, 2, 3 wait in spare_noise_. Runs start at step 0 or from a checkpoint, which
-  // holds the spares.
+  // One Philox block gives the normals of four consecutive steps 4 quad + k
+  // (noise_kernel::step_normal): those of k = 1, 2, 3 wait in spare_noise_. Runs start at step 0 or
+  // from a checkpoint, which holds the spares.
   const auto quad = static_cast<std::uint64_t>(step) >> 2;
   const auto phase = static_cast<std::size_t>(step & 3);
   const std::size_t n = size();

@@ -11,8 +11,8 @@
 // caller resolves them one by one from that neuron's own state.
 //
 // The bits depend on the SIMD target (fused multiply-adds inside the vector exp and the noise
-// kernel's log, sin and cos from AVX2 on), so a run split over machines of different SIMD generations is reproducible
-// per machine type, not bitwise across them.
+// kernel's log, sin and cos from AVX2 on), so a run split over machines of different SIMD
+// generations is reproducible per machine type, not bitwise across them.
 
 #include <cstddef>
 #include <cstdint>
