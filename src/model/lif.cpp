@@ -363,8 +363,11 @@ bool LifPopulation::finish(std::size_t i, double xi, Step step, double dc,
     const double syn = conductance || current_ports_.empty()
                            ? 0.0
                            : current_response(i, r * dt_, h, std::exp(-h / tau_m_[i]));
-    v = v_inf + (v_reset_[i] - v_inf) * e + syn +
-        noise_sigma_[i] * std::sqrt(-std::expm1(-2.0 * h / tau_m_[i])) * xi + jump;
+    // Without noise the term is a signed zero: skipped, with the same bits.
+    const double noise = noise_sigma_[i] == 0.0
+                             ? 0.0
+                             : noise_sigma_[i] * std::sqrt(-std::expm1(-2.0 * h / tau_m_[i])) * xi;
+    v = v_inf + (v_reset_[i] - v_inf) * e + syn + noise + jump;
     refractory_[i] = 0.0;
     spiking = v > v_th_[i];
   }

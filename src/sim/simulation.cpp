@@ -256,6 +256,8 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
   bool checkpoint_now = false;  // this epoch ends with a checkpoint (after delivery)
   std::exception_ptr failure;
   const auto loop_start = PhaseTimes::Clock::now();
+  // The master's phases follow each other: each ends where the next starts.
+  auto master_mark = loop_start;
 
 #pragma omp parallel num_threads(threads_)
   {
@@ -273,7 +275,6 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
          begin += epoch_length, ++epoch) {
       ++generation;
       const Step end = std::min(begin + epoch_length, total_steps);
-      const auto update_start = PhaseTimes::Clock::now();
 
       thread_spikes[t].clear();
       ThreadPlasticity& plastic = plasticity_[t];
@@ -332,8 +333,7 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
         handoff.wait_for_workers(generation);
         checkpoint_now = false;
         try {
-          times_.add(Phase::update, update_start);
-          auto phase_start = PhaseTimes::Clock::now();
+          auto phase_start = times_.add(Phase::update, master_mark);
           Health mine;
           runs.clear();
           for (std::size_t i = 0; i < thread_spikes.size(); ++i) {
@@ -342,12 +342,11 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
           }
           mine.stop_signal = pending_stop_signal();
           merge_sorted_spikes(runs, local);
-          times_.add(Phase::collect, phase_start);
+          phase_start = times_.add(Phase::collect, phase_start);
 
           // Blocking: exchange this epoch now. Overlapped: finish the previous epoch's exchange
           // (its spikes arrive at least one epoch from now: epochs are <= D/2), start this one's;
           // the last epoch is finished at once so that nothing is left in flight.
-          phase_start = PhaseTimes::Clock::now();
           if (overlap_) {
             global.clear();
             health = Health{};
@@ -366,9 +365,8 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
             exchange_->start(local, begin, mine);
             exchange_->finish(global, health);
           }
-          times_.add(Phase::exchange, phase_start);
+          phase_start = times_.add(Phase::exchange, phase_start);
 
-          phase_start = PhaseTimes::Clock::now();
           spikes_ += local.size();
           recorder_.add_spikes(local);
           // A request in the last epoch changes nothing: the run completes.
@@ -387,7 +385,7 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
             weight_recorder_.flush(sink);
             sink.flush();
           }
-          times_.add(Phase::output, phase_start);
+          master_mark = times_.add(Phase::output, phase_start);
           if (health.failed || stopping) {
             stop = true;
             if (stopping) stopped_at_ = end;
@@ -404,10 +402,9 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
       }
       if (stop && !checkpoint_now) break;
 
-      const auto deliver_start = PhaseTimes::Clock::now();
       thread_events[t] += deliver(global, network_.sources, network_.thread_synapses[t], ring_);
       if (!plastic.empty()) thread_events[t] += plastic.enqueue(global);
-      if (t == 0) times_.add(Phase::deliver, deliver_start);
+      if (t == 0) master_mark = times_.add(Phase::deliver, master_mark);
       if (checkpoint_now) {
 #pragma omp barrier
 #pragma omp master
@@ -415,8 +412,9 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
           try {
             const auto written_start = PhaseTimes::Clock::now();
             write_checkpoint(end);
+            master_mark = PhaseTimes::Clock::now();  // the next update starts after the write
             checkpoint_seconds_ +=
-                std::chrono::duration<double>(PhaseTimes::Clock::now() - written_start).count();
+                std::chrono::duration<double>(master_mark - written_start).count();
           } catch (...) {
             failure = std::current_exception();
             stop = true;
