@@ -22,6 +22,9 @@ struct Health {
   // A stop request (the signal number, 0 = none): not a failure; agreed with the health so
   // that every rank stops after the same epoch. The largest number wins, on every rank.
   int stop_signal = 0;
+  // This rank's last collective flush is older than output.flush_min_wall: the next periodic
+  // flush point flushes. Any rank's wish counts, so every rank decides alike.
+  bool flush_wanted = false;
 
   void report(Step s, Gid g, std::uint32_t var, double v) {
     if (!failed || s < step || (s == step && g < gid)) {
@@ -34,9 +37,11 @@ struct Health {
   }
   void merge(const Health& other) {
     const int stop = stop_signal > other.stop_signal ? stop_signal : other.stop_signal;
+    const bool flush = flush_wanted || other.flush_wanted;
     if (other.failed && (!failed || other.step < step || (other.step == step && other.gid < gid)))
       *this = other;
     stop_signal = stop;
+    flush_wanted = flush;
   }
 };
 

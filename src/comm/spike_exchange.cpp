@@ -70,6 +70,7 @@ struct Header {
   std::int64_t population;
   double value;
   std::int64_t stop_signal;
+  std::int64_t flush_wanted;
 };
 
 Header header_of(std::size_t bytes, const Health& h) {
@@ -80,7 +81,8 @@ Header header_of(std::size_t bytes, const Health& h) {
           static_cast<std::int64_t>(h.variable),
           static_cast<std::int64_t>(h.population),
           h.value,
-          static_cast<std::int64_t>(h.stop_signal)};
+          static_cast<std::int64_t>(h.stop_signal),
+          h.flush_wanted ? 1 : 0};
 }
 
 Health health_of(const Header& w) {
@@ -92,6 +94,7 @@ Health health_of(const Header& w) {
   h.population = static_cast<std::uint32_t>(w.population);
   h.value = w.value;
   h.stop_signal = static_cast<int>(w.stop_signal);
+  h.flush_wanted = w.flush_wanted != 0;
   return h;
 }
 

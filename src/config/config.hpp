@@ -120,6 +120,9 @@ struct OutputConfig {
   std::vector<TraceConfig> traces;
   std::vector<WeightOutputConfig> weights;  // one per plastic projection, config order
   double flush_interval = 100.0;            // [ms] of simulated time between collective flushes
+  // [s] of wall time since the last flush before a periodic flush happens (0: at every
+  // interval). Runs without traces only: trace buffers hold one interval.
+  double flush_min_wall = 1.0;
 };
 
 enum class PartitionMethod { contiguous, round_robin, balanced };

@@ -359,6 +359,8 @@ Config parse_config(std::string_view text, const std::vector<std::string>& overr
       if (auto v = r.boolean("spikes")) config.output.spikes = *v;
       if (auto v = r.number("flush_interval")) config.output.flush_interval = *v;
       require_range("output.flush_interval", config.output.flush_interval, 0.0, true, inf, "ms");
+      if (auto v = r.number("flush_min_wall")) config.output.flush_min_wall = *v;
+      require_range("output.flush_min_wall", config.output.flush_min_wall, 0.0, false, inf, "s");
       if (const toml::table* traces = r.table("traces")) {
         TableReader tr(*traces, "output.traces");
         for (const auto& [name, node] : *traces) {

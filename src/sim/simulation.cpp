@@ -258,6 +258,13 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
   const auto loop_start = PhaseTimes::Clock::now();
   // The master's phases follow each other: each ends where the next starts.
   auto master_mark = loop_start;
+  // A periodic flush waits until some rank's last one is flush_min_wall old: an fsync per
+  // 100 ms of simulated time is most of the output cost of a fast run. Trace and weight buffers
+  // are sized for one interval, so runs that record them flush at every interval.
+  const double flush_min_wall = config_.output.traces.empty() && config_.output.weights.empty()
+                                    ? config_.output.flush_min_wall
+                                    : 0.0;
+  auto last_flush = loop_start;
 
 #pragma omp parallel num_threads(threads_)
   {
@@ -341,6 +348,8 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
             mine.merge(thread_health[i]);
           }
           mine.stop_signal = pending_stop_signal();
+          mine.flush_wanted =
+              std::chrono::duration<double>(phase_start - last_flush).count() >= flush_min_wall;
           merge_sorted_spikes(runs, local);
           phase_start = times_.add(Phase::collect, phase_start);
 
@@ -380,12 +389,15 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
           }
           if (!weight_recorder_.empty() && !health.failed)
             weight_recorder_.at_boundary(end, last, plasticity_, comm_);
-          if (health.failed || last || checkpoint_now || (epoch + 1) % flush_every == 0) {
+          const bool periodic = (epoch + 1) % flush_every == 0 && health.flush_wanted;
+          const bool flush = health.failed || last || checkpoint_now || periodic;
+          if (flush) {
             recorder_.flush(sink, end - 1, comm_);
             weight_recorder_.flush(sink);
             sink.flush();
           }
           master_mark = times_.add(Phase::output, phase_start);
+          if (flush) last_flush = master_mark;
           if (health.failed || stopping) {
             stop = true;
             if (stopping) stopped_at_ = end;

@@ -6,7 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
 
 #include "comm/mpi_communicator.hpp"
 #include "config/config_parser.hpp"
@@ -125,6 +129,56 @@ TEST(Simulation, MemorySinkHoldsWhatTheFileHolds) {
   EXPECT_GT(rows, 20u);
   world.barrier();
   if (world.rank() == 0) unlink(path.c_str());
+}
+
+// Every rank's spike rows of a MemorySink run, gathered and sorted: (population, time bits, id).
+std::vector<std::array<std::uint64_t, 3>> all_spikes(const MemorySink& sink,
+                                                     MpiCommunicator& world) {
+  std::vector<std::uint32_t> words;
+  for (std::size_t p = 0; p < sink.spikes().size(); ++p) {
+    const auto& s = sink.spikes()[p];
+    for (std::size_t i = 0; i < s.node_ids.size(); ++i) {
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, &s.timestamps_ms[i], sizeof bits);
+      words.insert(words.end(), {static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(bits),
+                                 static_cast<std::uint32_t>(bits >> 32),
+                                 static_cast<std::uint32_t>(s.node_ids[i])});
+    }
+  }
+  const std::vector<std::uint32_t> all = world.allgatherv(words);
+  std::vector<std::array<std::uint64_t, 3>> rows(all.size() / 4);
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    rows[i] = {all[4 * i], all[4 * i + 1] | (std::uint64_t{all[4 * i + 2]} << 32), all[4 * i + 3]};
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+// A periodic flush waits until the last one is output.flush_min_wall old (here: never, or
+// always), unless traces are recorded, whose buffers hold one flush interval. The spikes are
+// the same either way, and every rank flushes alike (the flushes are collective).
+TEST(Simulation, PeriodicFlushesWaitForTheWallClockFloorWithoutTraces) {
+  auto world = MpiCommunicator::world();
+  std::ifstream in(std::string(MYELIN_SOURCE_DIR) + "/tests/data/split_small.toml");
+  const std::string with_traces((std::istreambuf_iterator<char>(in)), {});
+  const std::string no_traces = with_traces.substr(0, with_traces.find("[output.traces"));
+  ASSERT_NE(no_traces.size(), with_traces.size());
+  const auto run = [&](const std::string& text, const char* floor, MemorySink& sink) {
+    const Config config = parse_config(
+        text, {"simulation.t_stop=200", "output.flush_interval=10", std::string(floor)});
+    return Simulation(config, world, 1).run(sink, {});
+  };
+  MemorySink every, never, traced;
+  const RunSummary a = run(no_traces, "output.flush_min_wall=0", every);
+  const RunSummary b = run(no_traces, "output.flush_min_wall=1e9", never);
+  run(with_traces, "output.flush_min_wall=1e9", traced);
+  EXPECT_GE(every.flushes(), 20u);  // 200 ms / 10 ms
+  EXPECT_EQ(never.flushes(), 1u);   // the last epoch's only
+  EXPECT_EQ(traced.flushes(), every.flushes());
+  const auto flushes = static_cast<double>(every.flushes());
+  EXPECT_EQ(world.max(flushes), -world.max(-flushes));  // the same on every rank
+  EXPECT_EQ(a.spikes, b.spikes);
+  EXPECT_GT(a.spikes, 50u);
+  EXPECT_EQ(all_spikes(every, world), all_spikes(never, world));
 }
 
 }  // namespace

@@ -89,6 +89,7 @@ TEST(Config, ErrorsNameKeyValueAndReason) {
   const std::vector<Case> cases = {
       {{"population.exc.tau_m=-5"}, {"population.exc.tau_m = -5", "must be > 0 [ms]"}},
       {{"simulation.dt=0"}, {"simulation.dt = 0", "must be > 0"}},
+      {{"output.flush_min_wall=-1"}, {"output.flush_min_wall = -1", "must be >= 0 [s]"}},
       {{"projection.ring.delay=0.05"}, {"projection.ring.delay", "must be >= dt"}},
       {{"projection.ring.k=7"}, {"projection.ring.k = 7", "even"}},
       {{"projection.ring.k=100"}, {"projection.ring.k = 100", "size - 1"}},
