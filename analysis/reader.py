@@ -78,23 +78,34 @@ def _scalar(value):
     return value
 
 
+def intact_rows(times: h5py.Dataset) -> int:
+    """Leading rows of ``times`` and of the other row datasets of its group that hold what the
+    run wrote: the group's attribute ``intact_rows``. A run killed during a flush can leave rows
+    after them (zeros, or datasets of one group at different lengths); a finished run's
+    intact_rows is the length of its datasets."""
+    n = times.shape[0]
+    value = times.parent.attrs.get("intact_rows")
+    return n if value is None else min(n, int(value))
+
+
 class _Column:
     """Sequence view of a 1-D dataset so that :mod:`bisect` reads only O(log n) elements."""
 
     def __init__(self, dataset: h5py.Dataset):
         self._dataset = dataset
+        self._rows = intact_rows(dataset)
 
     def __len__(self) -> int:
-        return self._dataset.shape[0]
+        return self._rows
 
     def __getitem__(self, i: int) -> float:
         return float(self._dataset[i])
 
 
 def _time_slice(times: h5py.Dataset, t_range: TimeRange) -> slice:
-    """Rows of a time-sorted dataset with t_lo <= t < t_hi (either bound may be None)."""
+    """Intact rows of a time-sorted dataset with t_lo <= t < t_hi (either bound may be None)."""
     if t_range is None:
-        return slice(0, times.shape[0])
+        return slice(0, intact_rows(times))
     t_lo, t_hi = t_range
     column = _Column(times)
     start = 0 if t_lo is None else bisect.bisect_left(column, t_lo)
@@ -206,7 +217,7 @@ class Run:
         return group["node_ids"][rows], group["timestamps"][rows]
 
     def spike_count(self, pop: str) -> int:
-        return int(self._spike_group(pop)["timestamps"].shape[0])
+        return intact_rows(self._spike_group(pop)["timestamps"])
 
     # -- traces -----------------------------------------------------------------------------
     def trace_populations(self) -> list:
@@ -222,7 +233,7 @@ class Run:
 
     def trace_shape(self, pop: str, var: str) -> Tuple[int, int]:
         """(samples, neurons) without reading the data."""
-        return tuple(self._trace_dataset(pop, var).shape)
+        return (intact_rows(self._trace_group(pop)["times"]), self._trace_dataset(pop, var).shape[1])
 
     def _trace_dataset(self, pop: str, var: str) -> h5py.Dataset:
         variables = self.trace_variables(pop)

@@ -29,7 +29,7 @@ import h5py
 import numpy as np
 
 from analysis import _cli, plots
-from analysis.reader import MyelinFileError, TimeRange, _scalar, _time_slice
+from analysis.reader import MyelinFileError, TimeRange, _scalar, _time_slice, intact_rows
 
 DATASETS = ("source", "target", "delay", "times", "weight")
 
@@ -87,7 +87,7 @@ class WeightRecording:
 
     @property
     def n_snapshots(self) -> int:
-        return int(self._group["weight"].shape[0])
+        return intact_rows(self._group["times"])
 
     def sources(self) -> np.ndarray:
         return self._group["source"][()]
@@ -99,7 +99,7 @@ class WeightRecording:
         return self._group["delay"][()]
 
     def times(self) -> np.ndarray:
-        return self._group["times"][()]
+        return self._group["times"][: intact_rows(self._group["times"])]
 
     def weights(self, t_range: TimeRange = None,
                 synapses: Optional[Union[slice, Sequence[int]]] = None):

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from analysis import measures
+from analysis.tests import synthetic
 from analysis.reader import (
     IncompleteResultError,
     MyelinFileError,
@@ -89,6 +90,36 @@ def test_incomplete_file_needs_allow_incomplete(incomplete_file):
     with open_result(incomplete_file, allow_incomplete=True) as run:
         assert not run.complete
         assert run.spike_count("exc") > 0
+
+
+def test_killed_file_is_read_up_to_its_intact_rows(tmp_path):
+    # As a kill during a flush can leave a file: rows after intact_rows that were never
+    # written (zeros), and one dataset of a group longer than the other.
+    path = tmp_path / "killed.h5"
+    written = synthetic.make_run_file(path, complete=0)
+    spikes_intact, samples_intact = 150, 120
+    with h5py.File(path, "a") as f:
+        g = f["spikes/exc"]
+        g.attrs["intact_rows"] = np.uint64(spikes_intact)
+        g["timestamps"][spikes_intact:] = 0.0
+        ids = g["node_ids"][: spikes_intact + 5]
+        del g["node_ids"]
+        g.create_dataset("node_ids", data=ids)
+        t = f["traces/exc"]
+        t.attrs["intact_rows"] = np.uint64(samples_intact)
+        t["times"][samples_intact:] = 0.0
+    with open_result(path, allow_incomplete=True) as run:
+        assert run.spike_count("exc") == spikes_intact
+        ids, times = run.spikes("exc")
+        np.testing.assert_array_equal(times, written["times"][:spikes_intact])
+        np.testing.assert_array_equal(ids, written["ids"][:spikes_intact])
+        # A window past the intact rows stops at them (the zeros after them are not read).
+        _, late = run.spikes("exc", (written["times"][100], None))
+        np.testing.assert_array_equal(late, written["times"][100:spikes_intact])
+        trace = run.trace("exc", "V_m")
+        assert run.trace_shape("exc", "V_m") == (samples_intact, written["n"])
+        np.testing.assert_array_equal(trace.times, written["sample_t"][:samples_intact])
+        np.testing.assert_array_equal(trace.values, written["v"][:samples_intact])
 
 
 # --- sweep ------------------------------------------------------------------------------------

@@ -90,6 +90,19 @@ void select_columns(hid_t space, hsize_t first_row, hsize_t rows,
 
 }  // namespace
 
+void hold_metadata_until_flush(hid_t access, const std::string& path) {
+  H5AC_cache_config_t config;
+  config.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+  h5_check(H5Pget_mdc_config(access, &config), "H5Pget_mdc_config", path);
+  config.evictions_enabled = false;
+  config.incr_mode = H5C_incr__off;
+  config.flash_incr_mode = H5C_flash_incr__off;
+  config.decr_mode = H5C_decr__off;
+  // The parallel cache's sync points write dirty metadata after this many bytes of it.
+  config.dirty_bytes_threshold = config.max_size;
+  h5_check(H5Pset_mdc_config(access, &config), "H5Pset_mdc_config", path);
+}
+
 H5Handle create_group(hid_t parent, const std::string& name) {
   return H5Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
                   "H5Gcreate2", child_name(parent, name));

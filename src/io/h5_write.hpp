@@ -34,6 +34,13 @@ inline hid_t native_type<double>() {
   return H5T_NATIVE_DOUBLE;
 }
 
+// File access for a result file that a SIGKILL may stop at any moment: HDF5 keeps dirty
+// metadata in its cache until H5Fflush instead of writing it out whenever its cache syncs or
+// evicts (a superblock written there can name an end of file that the raw data written after it
+// has not reached yet: such a file does not open). Result files' metadata is small (object
+// headers and chunk indices: about 1 KiB per 128 KiB chunk of data).
+void hold_metadata_until_flush(hid_t access, const std::string& path);
+
 H5Handle create_group(hid_t parent, const std::string& name);
 H5Handle open_group(hid_t parent, const std::string& name);
 // Unlinks `parent`/`name` when it exists (a dataset about to be written anew).

@@ -60,6 +60,7 @@ ResultFile::ResultFile(const std::string& path, Communicator& comm)
 
   H5Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate", path);
   h5_check(H5Pset_fapl_mpio(access, f.native, MPI_INFO_NULL), "H5Pset_fapl_mpio", path);
+  hold_metadata_until_flush(access, path);
   const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access);
   const std::string reason = id < 0 ? h5_error_reason() : std::string();
   const bool failed = id < 0;
@@ -147,13 +148,15 @@ void ResultFile::create_spike_groups(const std::vector<std::string>& populations
   }
   const H5Handle spikes = open_group(f.file, "spikes");
   for (std::size_t p = 0; p < populations.size(); ++p) {
-    const H5Handle g = create_group(spikes, populations[p]);
+    H5Handle g = create_group(spikes, populations[p]);
     write_attribute(g, "sorting", "by_time");
     write_attribute(g, "size", sizes[p]);
+    write_attribute(g, "intact_rows", std::uint64_t{0});
     Impl::Spikes sets;
     sets.node_ids = create_extendable(g, "node_ids", H5T_NATIVE_UINT64, std::nullopt);
     sets.timestamps = create_extendable(g, "timestamps", H5T_NATIVE_DOUBLE, std::nullopt);
     write_attribute(sets.timestamps, "units", "ms");
+    sets.group = std::move(g);
     f.spikes.push_back(std::move(sets));
   }
 }
@@ -205,8 +208,9 @@ std::size_t ResultFile::create_traces(const std::string& population,
   if (f.appending) return f.open_traces(population, variables, node_ids, interval_ms, my_columns);
 
   const H5Handle traces = open_group(f.file, "traces");
-  const H5Handle g = create_group(traces, population);
+  H5Handle g = create_group(traces, population);
   write_attribute(g, "interval", interval_ms);
+  write_attribute(g, "intact_rows", std::uint64_t{0});
   write_replicated<std::uint64_t>(g, "node_ids", node_ids, {node_ids.size()}, f.rank, f.transfer);
   Impl::Traces sets;
   sets.columns = node_ids.size();
@@ -217,6 +221,7 @@ std::size_t ResultFile::create_traces(const std::string& population,
   }
   sets.times = create_extendable(g, "times", H5T_NATIVE_DOUBLE, std::nullopt);
   write_attribute(sets.times, "units", "ms");
+  sets.group = std::move(g);
   f.traces.push_back(std::move(sets));
   return f.traces.size() - 1;
 }
@@ -296,10 +301,31 @@ void ResultFile::Impl::agree_on_writes() {
       failed_here ? describe_write_failure(path, write_failure) : std::string(), first));
 }
 
-void ResultFile::flush() {
+void ResultFile::Impl::record_intact_rows() {
+  for_each_row_group([&](const H5Handle& group, hsize_t /*rows*/, IntactRows& intact) {
+    if (intact.recorded == intact.durable) return;
+    attempt([&] { write_attribute(group, "intact_rows", std::uint64_t{intact.durable}); });
+    intact.recorded = intact.durable;
+  });
+}
+
+void ResultFile::Impl::sync() {
+  attempt([&] { h5_check(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush", path); });
+  for_each_row_group(
+      [](const H5Handle&, hsize_t rows, IntactRows& intact) { intact.durable = rows; });
+}
+
+void ResultFile::flush(bool settle) {
   Impl& f = *impl_;
   f.require_open("flush");
-  f.attempt([&] { h5_check(H5Fflush(f.file, H5F_SCOPE_GLOBAL), "H5Fflush", f.path); });
+  // The counts of the previous flush go out with this one's data: whatever order HDF5 writes
+  // them in, a kill leaves counts that the disk holds.
+  f.record_intact_rows();
+  f.sync();
+  if (settle) {
+    f.record_intact_rows();
+    f.sync();
+  }
   f.agree_on_writes();
 }
 
@@ -307,7 +333,7 @@ void ResultFile::close_incomplete(const std::string& reason) {
   Impl& f = *impl_;
   f.require_open("close_incomplete");
   f.attempt([&] { write_attribute(f.meta, "stop_reason", reason); });
-  flush();
+  flush(true);
   f.traces.clear();
   f.spikes.clear();
   f.weights.clear();
@@ -320,7 +346,7 @@ void ResultFile::mark_complete() {
   Impl& f = *impl_;
   f.require_open("mark_complete");
   // Data first, then the flag, so a crash in between leaves complete = 0.
-  flush();
+  flush(true);
   write_attribute(f.meta, "complete", 1);
   f.traces.clear();
   f.spikes.clear();

@@ -118,7 +118,11 @@ class ResultFile final : public ResultSink {
   // with zero bytes). Also the point where the ranks agree on failed writes: when any rank's
   // write failed since the last flush, every rank throws IoError (`cannot write <file>: <OS
   // reason>`).
-  void flush() override;
+  // Each spike, trace and weight group's attribute `intact_rows` says how many leading rows a
+  // killed run's file holds intact in every dataset of the group: a kill *during* H5Fflush can
+  // leave the group's datasets at different lengths. It is written before the sync and lags one
+  // flush behind; with `settle` it is brought up to date by a second sync before returning.
+  void flush(bool settle = false) override;
   // Writes /meta stop_reason (why the run ended early: a blow-up, a signal), flushes and closes
   // the file with complete = 0. Later calls throw std::logic_error.
   void close_incomplete(const std::string& reason);

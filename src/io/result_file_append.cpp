@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 
@@ -102,9 +103,11 @@ double element(hid_t set, hsize_t i) {
 }
 
 // The number of leading rows of the ascending `times` to keep: t <= cut (inclusive) or t < cut.
-hsize_t rows_to_keep(hid_t times, double cut, bool inclusive) {
+// Only the first `intact` rows are searched: a kill during a flush can leave rows after them
+// that are not what was written (zeros, where a chunk was not indexed yet).
+hsize_t rows_to_keep(hid_t times, hsize_t intact, double cut, bool inclusive) {
   hsize_t lo = 0;
-  hsize_t hi = rows_of(times);
+  hsize_t hi = std::min(rows_of(times), intact);
   while (lo < hi) {  // the first row that goes
     const hsize_t mid = lo + (hi - lo) / 2;
     const double t = element(times, mid);
@@ -122,9 +125,11 @@ std::string format_ms(double t) {
   return text;
 }
 
-// One group of row datasets cut together: `times` decides, `sets` (including it) shrink.
+// One group of row datasets cut together: `times` decides, `sets` (including it) shrink, and
+// `group` holds their intact_rows.
 struct Cut {
   std::string what;
+  H5Handle group;
   H5Handle times;
   bool inclusive = true;
   std::vector<H5Handle> sets;
@@ -191,6 +196,7 @@ ResultFile::ResultFile(const std::string& path, Communicator& comm, AppendAt at)
 
   H5Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate", path);
   h5_check(H5Pset_fapl_mpio(access, f.native, MPI_INFO_NULL), "H5Pset_fapl_mpio", path);
+  hold_metadata_until_flush(access, path);
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, access);
   const std::string reason = id < 0 ? h5_error_reason() : std::string();
   const bool failed = id < 0;
@@ -228,32 +234,36 @@ void ResultFile::open_and_cut(double t_ms) {
   {
     const H5Handle spikes = open_group(f.file, "spikes");
     for (const std::string& pop : children(spikes)) {
-      const H5Handle g = open_group(spikes, pop);
-      Cut cut{"/spikes/" + pop, open_set(g, "timestamps"), true, {}};
+      H5Handle g = open_group(spikes, pop);
+      Cut cut{"/spikes/" + pop, {}, open_set(g, "timestamps"), true, {}};
       cut.sets.push_back(open_set(g, "node_ids"));
       cut.sets.push_back(open_set(g, "timestamps"));
+      cut.group = std::move(g);
       cuts.push_back(std::move(cut));
     }
     const H5Handle traces = open_group(f.file, "traces");
     for (const std::string& pop : children(traces)) {
-      const H5Handle g = open_group(traces, pop);
-      Cut cut{"/traces/" + pop, open_set(g, "times"), true, {}};
+      H5Handle g = open_group(traces, pop);
+      Cut cut{"/traces/" + pop, {}, open_set(g, "times"), true, {}};
       for (const std::string& name : children(g))
         if (name != "node_ids") cut.sets.push_back(open_set(g, name));
+      cut.group = std::move(g);
       cuts.push_back(std::move(cut));
     }
     if (has_link(f.file, "weights")) {
       const H5Handle weights = open_group(f.file, "weights");
       for (const std::string& proj : children(weights)) {
-        const H5Handle g = open_group(weights, proj);
-        Cut snaps{"/weights/" + proj, open_set(g, "times"), false, {}};
+        H5Handle g = open_group(weights, proj);
+        H5Handle st = open_group(g, "stats");
+        Cut snaps{"/weights/" + proj, {}, open_set(g, "times"), false, {}};
         snaps.sets.push_back(open_set(g, "times"));
         snaps.sets.push_back(open_set(g, "weight"));
+        snaps.group = std::move(g);
         cuts.push_back(std::move(snaps));
-        const H5Handle st = open_group(g, "stats");
-        Cut stats{"/weights/" + proj + "/stats", open_set(st, "times"), false, {}};
+        Cut stats{"/weights/" + proj + "/stats", {}, open_set(st, "times"), false, {}};
         for (const char* name : {"times", "mean", "sd", "min", "max", "histogram"})
           stats.sets.push_back(open_set(st, name));
+        stats.group = std::move(st);
         cuts.push_back(std::move(stats));
       }
     }
@@ -261,8 +271,14 @@ void ResultFile::open_and_cut(double t_ms) {
   // Rank 0 finds the rows to keep (a binary search over each sorted times dataset); every rank
   // then shrinks the same datasets to the same extents (H5Dset_extent is collective).
   std::vector<std::int64_t> keep(cuts.size(), 0);
-  for (std::size_t c = 0; c < cuts.size(); ++c)
-    keep[c] = static_cast<std::int64_t>(rows_to_keep(cuts[c].times, t_ms, cuts[c].inclusive));
+  // Files written before intact_rows existed: every row counts.
+  for (std::size_t c = 0; c < cuts.size(); ++c) {
+    const hsize_t intact =
+        read_number<std::uint64_t>(cuts[c].group, "intact_rows", H5T_NATIVE_UINT64)
+            .value_or(std::numeric_limits<std::uint64_t>::max());
+    keep[c] =
+        static_cast<std::int64_t>(rows_to_keep(cuts[c].times, intact, t_ms, cuts[c].inclusive));
+  }
   keep = comm.max_each(std::move(keep));
   for (std::size_t c = 0; c < cuts.size(); ++c) {
     const auto rows = static_cast<hsize_t>(keep[c]);
@@ -276,6 +292,7 @@ void ResultFile::open_and_cut(double t_ms) {
       dims[0] = rows;
       h5_check(H5Dset_extent(set, dims.data()), "H5Dset_extent", h5_name(set));
     }
+    write_attribute(cuts[c].group, "intact_rows", static_cast<std::uint64_t>(rows));
   }
   // The cut on disk before anything new is written.
   h5_check(H5Fflush(f.file, H5F_SCOPE_GLOBAL), "H5Fflush", path);
@@ -319,13 +336,15 @@ void ResultFile::Impl::open_spike_groups(const std::vector<std::string>& populat
                   " populations, the run records " + std::to_string(populations.size()));
   for (std::size_t p = 0; p < populations.size(); ++p) {
     if (!has_link(all, populations[p])) refuse_append("no /spikes/" + populations[p]);
-    const H5Handle g = open_group(all, populations[p]);
+    H5Handle g = open_group(all, populations[p]);
     if (read_number<std::uint64_t>(g, "size", H5T_NATIVE_UINT64).value_or(0) != sizes[p])
       refuse_append("/spikes/" + populations[p] + " is for another population size");
     Spikes sets;
     sets.node_ids = open_set(g, "node_ids");
     sets.timestamps = open_set(g, "timestamps");
     sets.rows = rows_of(sets.timestamps);
+    sets.intact = {sets.rows, sets.rows};  // open_and_cut wrote it
+    sets.group = std::move(g);
     spikes.push_back(std::move(sets));
   }
 }
@@ -338,7 +357,7 @@ std::size_t ResultFile::Impl::open_traces(const std::string& population,
   const std::string where = "/traces/" + population;
   const H5Handle all = open_group(file, "traces");
   if (!has_link(all, population)) refuse_append("no " + where);
-  const H5Handle g = open_group(all, population);
+  H5Handle g = open_group(all, population);
   if (read_number<double>(g, "interval", H5T_NATIVE_DOUBLE).value_or(-1.0) != interval_ms)
     refuse_append(where + " has another sampling interval");
   const H5Handle ids = open_set(g, "node_ids");
@@ -360,6 +379,8 @@ std::size_t ResultFile::Impl::open_traces(const std::string& population,
       refuse_append(where + "/" + v + " does not have " + std::to_string(sets.rows) + " x " +
                     std::to_string(sets.columns) + " values");
   }
+  sets.intact = {sets.rows, sets.rows};
+  sets.group = std::move(g);
   traces.push_back(std::move(sets));
   return traces.size() - 1;
 }
@@ -369,8 +390,8 @@ std::size_t ResultFile::Impl::open_weights(const WeightRecording& w) {
   if (!has_link(file, "weights")) refuse_append("no /weights");
   const H5Handle all = open_group(file, "weights");
   if (!has_link(all, w.projection)) refuse_append("no " + where);
-  const H5Handle g = open_group(all, w.projection);
-  const H5Handle st = open_group(g, "stats");
+  H5Handle g = open_group(all, w.projection);
+  H5Handle st = open_group(g, "stats");
   Weights sets;
   sets.columns = w.n_columns;
   sets.bins = w.bins;
@@ -390,6 +411,10 @@ std::size_t ResultFile::Impl::open_weights(const WeightRecording& w) {
   if (weight.size() != 2 || weight[1] != w.n_columns || histogram.size() != 2 ||
       histogram[1] != w.bins)
     refuse_append(where + " is for another number of synapses or bins");
+  sets.snapshots_intact = {sets.snapshots, sets.snapshots};
+  sets.stats_intact = {sets.stats, sets.stats};
+  sets.group = std::move(g);
+  sets.stats_group = std::move(st);
   weights.push_back(std::move(sets));
   return weights.size() - 1;
 }

@@ -32,16 +32,30 @@ inline bool strictly_ascending_below(const std::vector<std::uint32_t>& columns, 
   return true;
 }
 
+// The rows of one group of datasets that grow together, as a killed run can trust them. HDF5
+// writes the metadata of a flush (each dataset's extent, its chunk index) in an order of its own,
+// so a kill during H5Fflush can leave one dataset of a group longer than another, or an extent
+// whose last chunks are not indexed yet (they read as zeros). The group's attribute
+// `intact_rows` therefore lags one flush behind: it says what the last *completed* flush wrote.
+struct IntactRows {
+  hsize_t durable = 0;   // rows on disk as of the last completed H5Fflush
+  hsize_t recorded = 0;  // the value of the attribute (as HDF5 holds it, not yet on disk)
+};
+
 struct ResultFile::Impl {
   struct Spikes {
+    H5Handle group;
     H5Handle node_ids;
     H5Handle timestamps;
     hsize_t rows = 0;
+    IntactRows intact;
   };
   struct Traces {
+    H5Handle group;
     std::vector<H5Handle> variables;
     H5Handle times;
     hsize_t rows = 0;
+    IntactRows intact;
     hsize_t columns = 0;
     std::vector<std::uint32_t> my_columns;
   };
@@ -57,9 +71,11 @@ struct ResultFile::Impl {
   H5Handle transfer;  // collective data transfer
   H5Handle meta;
   struct Weights {
+    H5Handle group, stats_group;
     H5Handle times, weight, stats_times, mean, sd, min, max, histogram;
     hsize_t snapshots = 0;
     hsize_t stats = 0;
+    IntactRows snapshots_intact, stats_intact;
     hsize_t columns = 0;
     std::uint32_t bins = 0;
     std::vector<std::uint32_t> my_columns;
@@ -82,6 +98,22 @@ struct ResultFile::Impl {
   // Collective: when a write failed on any rank, every rank throws IoError with the lowest
   // failing rank's message, `cannot write <path>: <OS reason>`.
   void agree_on_writes();
+
+  // f(group, rows, intact) for every group of datasets that grow by rows together.
+  template <typename F>
+  void for_each_row_group(F&& f) {
+    for (Spikes& s : spikes) f(s.group, s.rows, s.intact);
+    for (Traces& t : traces) f(t.group, t.rows, t.intact);
+    for (Weights& w : weights) {
+      f(w.group, w.snapshots, w.snapshots_intact);
+      f(w.stats_group, w.stats, w.stats_intact);
+    }
+  }
+  // Sets every group's `intact_rows` attribute to what the last completed flush wrote (the
+  // same values on every rank: the attribute writes are collective).
+  void record_intact_rows();
+  // H5Fflush, after which every row appended so far is durable.
+  void sync();
 
   // InputError `--append = <path>: <reason>` (the file does not have the run's layout).
   [[noreturn]] void refuse_append(const std::string& reason) const;

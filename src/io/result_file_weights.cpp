@@ -21,7 +21,8 @@ std::size_t ResultFile::create_weights(const WeightRecording& w) {
 
   H5Handle all(H5Lexists(f.file, "weights", H5P_DEFAULT) > 0 ? open_group(f.file, "weights")
                                                              : create_group(f.file, "weights"));
-  const H5Handle g = create_group(all, w.projection);
+  H5Handle g = create_group(all, w.projection);
+  write_attribute(g, "intact_rows", std::uint64_t{0});
   write_attribute(g, "source_population", w.source_population);
   write_attribute(g, "target_population", w.target_population);
   write_attribute(g, "rule", w.rule);
@@ -44,7 +45,8 @@ std::size_t ResultFile::create_weights(const WeightRecording& w) {
   sets.times = create_extendable(g, "times", H5T_NATIVE_DOUBLE, std::nullopt);
   write_attribute(sets.times, "units", "ms");
   sets.weight = create_extendable(g, "weight", H5T_NATIVE_DOUBLE, n);
-  const H5Handle st = create_group(g, "stats");
+  H5Handle st = create_group(g, "stats");
+  write_attribute(st, "intact_rows", std::uint64_t{0});
   sets.stats_times = create_extendable(st, "times", H5T_NATIVE_DOUBLE, std::nullopt);
   write_attribute(sets.stats_times, "units", "ms");
   sets.mean = create_extendable(st, "mean", H5T_NATIVE_DOUBLE, std::nullopt);
@@ -56,6 +58,8 @@ std::size_t ResultFile::create_weights(const WeightRecording& w) {
   for (std::uint32_t b = 0; b <= w.bins; ++b)
     edges.push_back(w.w_min + (w.w_max - w.w_min) * static_cast<double>(b) / w.bins);
   write_replicated<double>(st, "bin_edges", edges, {edges.size()}, f.rank, f.transfer);
+  sets.group = std::move(g);
+  sets.stats_group = std::move(st);
   f.weights.push_back(std::move(sets));
   return f.weights.size() - 1;
 }

@@ -49,7 +49,7 @@ class MemorySink final : public ResultSink {
   std::size_t create_weights(const WeightRecording& header) override;
   void append_weights(std::size_t handle, const WeightRecording& rows) override;
   void write_run_stats(const RunStats& stats) override { stats_ = stats; }
-  void flush() override { ++flushes_; }
+  void flush(bool /*settle*/ = false) override { ++flushes_; }
   void mark_complete() override { complete_ = true; }
 
   const std::vector<Spikes>& spikes() const { return spikes_; }

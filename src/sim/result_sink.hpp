@@ -80,8 +80,10 @@ class ResultSink {
   virtual std::size_t create_weights(const WeightRecording& header) = 0;
   virtual void append_weights(std::size_t handle, const WeightRecording& rows) = 0;
   virtual void write_run_stats(const RunStats& stats) = 0;
-  // Everything appended so far is durable (a file: on disk and readable after a kill).
-  virtual void flush() = 0;
+  // Everything appended so far is durable (a file: on disk and readable after a kill). A file
+  // says which rows a killed run may trust from the next flush on, or at once with `settle`
+  // (a checkpoint: a continuation reads back to it), at the cost of a second sync.
+  virtual void flush(bool settle = false) = 0;
   // The run ended normally: the results are complete.
   virtual void mark_complete() = 0;
 };

@@ -394,7 +394,9 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
           if (flush) {
             recorder_.flush(sink, end - 1, comm_);
             weight_recorder_.flush(sink);
-            sink.flush();
+            // A checkpoint's continuation cuts the file back to it: the file must say at once
+            // that everything before it is intact.
+            sink.flush(checkpoint_now);
           }
           master_mark = times_.add(Phase::output, phase_start);
           if (flush) last_flush = master_mark;
