@@ -122,6 +122,13 @@ void describe_run(hid_t meta, std::ostream& out) {
         << read_number<std::uint64_t>(meta, "edge_cut", H5T_NATIVE_UINT64).value_or(0) << "\n";
 }
 
+// The rows of a group a killed run's file holds intact (its intact_rows; all rows in files
+// written before the attribute existed).
+hsize_t intact_rows_of(hid_t group, hsize_t rows) {
+  return std::min<hsize_t>(
+      rows, read_number<std::uint64_t>(group, "intact_rows", H5T_NATIVE_UINT64).value_or(rows));
+}
+
 void describe_spikes(hid_t file, double t_stop, std::ostream& out) {
   const auto spikes = open_group_if_present(file, "spikes");
   if (!spikes) return;
@@ -129,7 +136,7 @@ void describe_spikes(hid_t file, double t_stop, std::ostream& out) {
     const H5Handle group(H5Gopen2(*spikes, population.c_str(), H5P_DEFAULT), H5Gclose, "H5Gopen2",
                          "/spikes/" + population);
     const auto size = read_number<std::uint64_t>(group, "size", H5T_NATIVE_UINT64).value_or(0);
-    const hsize_t count = shape_of(open_dataset(group, "timestamps")).at(0);
+    const hsize_t count = intact_rows_of(group, shape_of(open_dataset(group, "timestamps")).at(0));
     out << "  spikes       " << population << ": " << count << " spikes from " << size
         << " neurons";
     if (size > 0 && t_stop > 0)
@@ -150,9 +157,9 @@ void describe_traces(hid_t file, std::ostream& out) {
       if (variable == "node_ids" || variable == "times") continue;
       const H5Handle set = open_dataset(group, variable);
       const std::vector<hsize_t> shape = shape_of(set);
-      out << "  trace        " << population << "/" << variable << ": " << shape.at(0)
-          << " samples x " << (shape.size() > 1 ? shape[1] : 1) << " neurons, every " << interval
-          << " ms";
+      out << "  trace        " << population << "/" << variable << ": "
+          << intact_rows_of(group, shape.at(0)) << " samples x "
+          << (shape.size() > 1 ? shape[1] : 1) << " neurons, every " << interval << " ms";
       const std::string units = read_string(set, "units");
       if (!units.empty() && units != "?") out << ", in " << units;
       out << "\n";
