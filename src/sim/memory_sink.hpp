@@ -50,7 +50,11 @@ class MemorySink final : public ResultSink {
   void append_weights(std::size_t handle, const WeightRecording& rows) override;
   void write_run_stats(const RunStats& stats) override { stats_ = stats; }
   void flush(bool /*settle*/ = false) override { ++flushes_; }
-  void mark_complete() override { complete_ = true; }
+  // Counted as a flush: a file's mark_complete syncs what the last epoch appended.
+  void mark_complete() override {
+    ++flushes_;
+    complete_ = true;
+  }
 
   const std::vector<Spikes>& spikes() const { return spikes_; }
   const std::vector<Traces>& traces() const { return traces_; }

@@ -84,7 +84,8 @@ class ResultSink {
   // says which rows a killed run may trust from the next flush on, or at once with `settle`
   // (a checkpoint: a continuation reads back to it), at the cost of a second sync.
   virtual void flush(bool settle = false) = 0;
-  // The run ended normally: the results are complete.
+  // The run ended normally: the results are complete (a file: flushed first, so the last epoch's
+  // rows need no flush of their own).
   virtual void mark_complete() = 0;
 };
 

@@ -395,8 +395,10 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
             recorder_.flush(sink, end - 1, comm_);
             weight_recorder_.flush(sink);
             // A checkpoint's continuation cuts the file back to it: the file must say at once
-            // that everything before it is intact.
-            sink.flush(checkpoint_now);
+            // that everything before it is intact. A run that completes here is synced by
+            // mark_complete right after the loop: a sync here too would be one more fsync.
+            const bool completes = last && !stopping && !health.failed && !checkpoint_now;
+            if (!completes) sink.flush(checkpoint_now);
           }
           master_mark = times_.add(Phase::output, phase_start);
           if (flush) last_flush = master_mark;

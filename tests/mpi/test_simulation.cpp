@@ -172,7 +172,7 @@ TEST(Simulation, PeriodicFlushesWaitForTheWallClockFloorWithoutTraces) {
   const RunSummary b = run(no_traces, "output.flush_min_wall=1e9", never);
   run(with_traces, "output.flush_min_wall=1e9", traced);
   EXPECT_GE(every.flushes(), 20u);  // 200 ms / 10 ms
-  EXPECT_EQ(never.flushes(), 1u);   // the last epoch's only
+  EXPECT_EQ(never.flushes(), 1u);   // mark_complete's only
   EXPECT_EQ(traced.flushes(), every.flushes());
   const auto flushes = static_cast<double>(every.flushes());
   EXPECT_EQ(world.max(flushes), -world.max(-flushes));  // the same on every rank
