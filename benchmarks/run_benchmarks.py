@@ -3,7 +3,7 @@
 
     benchmarks/run_benchmarks.py [--config benchmarks/sw10k.toml | --suite all|smallworld|brette]
                                  [--splits 1x1,1x2,2x1] [--repeats 3] [--t-stop MS]
-                                 [--brian2] [--brian2-threads 2] [--brian2-repeats 1]
+                                 [--brian2] [--brian2-threads 2] [--brian2-repeats 1] [--paired K]
                                  [--baseline-binary OLD/build/myelin]
 
 One network (--config, default benchmarks/sw10k.toml): the old report, one "runs" entry per
@@ -28,7 +28,10 @@ faster. Small-world networks compare Myelin's best split on --brian2-threads cor
 2 cores with 2 threads. Event rates are synaptic events per second of loop (simulation) time.
 With --baseline-binary another build (e.g. the commit before a change) runs the same splits,
 interleaved repeat by repeat so machine noise hits both alike, and the ratio of median loop times
-and whether the spike counts are identical are reported. Nothing here asserts: these are
+and whether the spike counts are identical are reported. --paired K adds K (Myelin, Brian2) pairs
+per comparison, each run back to back, and the median of the pairs' ratios
+("paired_ratios_median"): on a host whose speed drifts it is the steadier number. Nothing here
+asserts: these are
 measurements, not tests.
 """
 import argparse
@@ -130,6 +133,21 @@ def run_brian2(config, cfg, model, threads, t_stop):
                                   "binary_maxrss_kb")}
 
 
+def paired_ratios(a, config, cfg, model, best, threads, work):
+    """--paired K: K (Myelin, Brian2) pairs run back to back, so that a host whose speed drifts
+    (this VM's did by 1.7x within 20 minutes) slows both sides of a pair alike; the ratio of each
+    pair, and their median."""
+    pairs = []
+    for _ in range(a.paired):
+        m = run_myelin(a.binary, config, best["ranks"], best["threads"], a.t_stop, work)
+        b = run_brian2(config, cfg, model, threads, a.t_stop)
+        pairs.append({"myelin_loop_s": m["loop_s"], "brian2_sim_s": b["sim_only_s"],
+                      "ratio": b["sim_only_s"] / m["loop_s"] if m["loop_s"] > 0 else None})
+    ratios = [p["ratio"] for p in pairs if p["ratio"] is not None]
+    return {"pairs": pairs, "ratio_median": statistics.median(ratios) if ratios else None,
+            "ratio_min": min(ratios, default=None), "ratio_max": max(ratios, default=None)}
+
+
 def bench_network(a, config, work):
     cfg = tomllib.load(open(config, "rb"))
     entry = {"network": os.path.splitext(os.path.basename(config))[0], "config": os.path.relpath(config, ROOT),
@@ -179,13 +197,16 @@ def bench_network(a, config, work):
             continue
         best = min(on_n, key=lambda r: r["loop_s_median"])
         sim = statistics.median(sims)
-        entry["comparisons"].append({
+        comparison = {
             "cores": n, "myelin_split": "%dx%d" % (best["ranks"], best["threads"]),
             "myelin_loop_s": best["loop_s_median"], "myelin_events_per_s": best["events_per_s"],
             "myelin_rate_hz": best["mean_rate_hz"], "brian2_threads": n, "brian2_sim_s": sim,
             "brian2_events_per_s": b["syn_events"] / sim if sim > 0 else None,
             "brian2_rate_hz": b["mean_rate_hz"],
-            "ratio_brian2_sim_over_myelin_loop": sim / best["loop_s_median"] if best["loop_s_median"] > 0 else None})
+            "ratio_brian2_sim_over_myelin_loop": sim / best["loop_s_median"] if best["loop_s_median"] > 0 else None}
+        if a.paired:
+            comparison["paired"] = paired_ratios(a, config, cfg, model, best, n, work)
+        entry["comparisons"].append(comparison)
     # The old single-network key: the comparison at --brian2-threads (or the last one).
     last = next((c for c in entry["comparisons"] if c["cores"] == a.brian2_threads), entry["comparisons"][-1])
     if "myelin_split" in last:
@@ -206,12 +227,17 @@ def main():
     ap.add_argument("--brian2", action="store_true", help="run the Brian2 peer in the same session")
     ap.add_argument("--brian2-threads", type=int, default=2, help="cores of the small-world comparison")
     ap.add_argument("--brian2-repeats", type=int, default=1)
+    ap.add_argument("--paired", type=int, default=0,
+                    help="with --brian2: K more (Myelin best split, Brian2) pairs run back to back "
+                         "per core count; comparisons[].paired holds each pair's ratio and the median")
     ap.add_argument("--baseline-binary", default=None, help="another myelin build to compare with")
     a = ap.parse_args()
     if a.config and a.suite:
         ap.error("--config and --suite exclude each other")
     if a.repeats < 1 or a.brian2_repeats < 1:
         ap.error("--repeats and --brian2-repeats must be >= 1")
+    if a.paired < 0 or (a.paired and not a.brian2):
+        ap.error("--paired K needs K >= 0 and --brian2")
     suite = a.suite or ("all" if a.brian2 and not a.config else None)
 
     try:
@@ -236,6 +262,11 @@ def main():
                     result["ratios_brian2_over_myelin"] = {
                         "%s_%dcore" % (n["network"], c["cores"]): c.get("ratio_brian2_sim_over_myelin_loop")
                         for n in result["networks"] for c in n.get("comparisons", [])}
+                    if a.paired:
+                        result["paired_ratios_median"] = {
+                            "%s_%dcore" % (n["network"], c["cores"]): c["paired"]["ratio_median"]
+                            for n in result["networks"] for c in n.get("comparisons", [])
+                            if "paired" in c}
     except BenchError as e:
         print("run_benchmarks.py: %s" % e, file=sys.stderr)
         return 2
