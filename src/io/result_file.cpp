@@ -311,6 +311,9 @@ void ResultFile::Impl::record_intact_rows() {
 
 void ResultFile::Impl::sync() {
   attempt([&] { h5_check(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush", path); });
+  // Only a sync that succeeded on every rank makes the rows durable: otherwise this throws, and
+  // the file keeps the counts of the last good one.
+  agree_on_writes();
   for_each_row_group(
       [](const H5Handle&, hsize_t rows, IntactRows& intact) { intact.durable = rows; });
 }
@@ -326,7 +329,6 @@ void ResultFile::flush(bool settle) {
     f.record_intact_rows();
     f.sync();
   }
-  f.agree_on_writes();
 }
 
 void ResultFile::close_incomplete(const std::string& reason) {

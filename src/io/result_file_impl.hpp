@@ -112,7 +112,8 @@ struct ResultFile::Impl {
   // Sets every group's `intact_rows` attribute to what the last completed flush wrote (the
   // same values on every rank: the attribute writes are collective).
   void record_intact_rows();
-  // H5Fflush, after which every row appended so far is durable.
+  // H5Fflush, after which every row appended so far is durable; collective, and throws IoError
+  // (agree_on_writes) when a write failed on any rank.
   void sync();
 
   // InputError `--append = <path>: <reason>` (the file does not have the run's layout).
