@@ -76,13 +76,23 @@ void BM_LifDeltaNoise(benchmark::State& state) {
   run_update<LifPopulation>(state, s);
 }
 
-// CUBA's cell: two exp_current ports (excitatory 5 ms, inhibitory 10 ms).
+// CUBA's cell: two exp_current ports (excitatory 5 ms, inhibitory 10 ms), threshold V_th [mV].
+Setup cuba_cell(const std::string& v_th) {
+  return make_setup("model = \"lif\"\ntau_m = 20.0\nC_m = 250.0\nE_L = -49.0\nV_th = " + v_th +
+                        "\nV_reset = -60.0\nt_ref = 5.0\nV_m = { uniform = [-60.0, -50.0] }",
+                    {{SynapseKind::exp_current, 5.0, 0.0}, {SynapseKind::exp_current, 10.0, 0.0}},
+                    {20.25, -112.5});
+}
+
 void BM_LifTwoExpCurrent(benchmark::State& state) {
-  static const Setup s = make_setup(
-      "model = \"lif\"\ntau_m = 20.0\nC_m = 250.0\nE_L = -49.0\nV_th = -50.0\nV_reset = -60.0\n"
-      "t_ref = 5.0\nV_m = { uniform = [-60.0, -50.0] }",
-      {{SynapseKind::exp_current, 5.0, 0.0}, {SynapseKind::exp_current, 10.0, 0.0}},
-      {20.25, -112.5});
+  static const Setup s = cuba_cell("-50.0");
+  run_update<LifPopulation>(state, s);
+}
+
+// The same cell and drive with the threshold out of reach: the vector kernel alone, without
+// the spiking neurons' scalar path (crossing times, refractory ends).
+void BM_LifTwoExpCurrentSubthreshold(benchmark::State& state) {
+  static const Setup s = cuba_cell("500.0");
   run_update<LifPopulation>(state, s);
 }
 
@@ -111,6 +121,7 @@ void BM_Izhikevich(benchmark::State& state) {
 
 BENCHMARK(BM_LifDeltaNoise);
 BENCHMARK(BM_LifTwoExpCurrent);
+BENCHMARK(BM_LifTwoExpCurrentSubthreshold);
 BENCHMARK(BM_LifAlphaCurrent);
 BENCHMARK(BM_TraubMilesExpConductance);
 BENCHMARK(BM_Izhikevich);

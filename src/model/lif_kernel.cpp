@@ -77,24 +77,22 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_
     const V tau = hn::Div(param(a.c_m), g);
     decay = hn::Exp(d, hn::Div(hn::Set(d, -a.dt), tau));
   }
-  V v = hn::Add(v_inf, hn::Mul(hn::Sub(v_old, v_inf), decay));
-  if (!a.currents.empty()) {
-    V synaptic = hn::Zero(d);
-    for (const CurrentPort& p : a.currents) {
-      synaptic = hn::Add(synaptic, hn::Mul(hn::LoadU(d, p.state + i), param(p.step)));
-      if (p.rising != nullptr)
-        synaptic = hn::Add(synaptic, hn::Mul(hn::LoadU(d, p.rising + i), param(p.rising_step)));
-    }
-    v = hn::Add(v, synaptic);
+  // V is accumulated by fused multiply-adds, in one order shared with exp_block: the leak, each
+  // port's term, the noise, then the delta jump.
+  V v = hn::MulAdd(hn::Sub(v_old, v_inf), decay, v_inf);
+  for (const CurrentPort& p : a.currents) {
+    v = hn::MulAdd(hn::LoadU(d, p.state + i), param(p.step), v);
+    if (p.rising != nullptr) v = hn::MulAdd(hn::LoadU(d, p.rising + i), param(p.rising_step), v);
   }
   V xi = hn::Zero(d);
   if (a.noise != Noise::none) {
     xi = hn::LoadU(d, xi_at);
-    v = hn::Add(v, hn::Mul(param(a.noise_step), xi));
+    v = hn::MulAdd(param(a.noise_step), xi, v);
   }
   if (!a.delta.empty()) {
-    V jump = hn::Zero(d);
-    for (const double* row : a.delta) jump = hn::Add(jump, hn::LoadU(d, row + i));
+    V jump = hn::LoadU(d, a.delta[0] + i);
+    for (std::size_t k = 1; k < a.delta.size(); ++k)
+      jump = hn::Add(jump, hn::LoadU(d, a.delta[k] + i));
     v = hn::Add(v, jump);
   }
   // Clamped for a whole step: V_reset, one step less to wait, the inputs lost (as in NEST).
@@ -103,8 +101,10 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_
   const auto clamped = hn::Ge(r, one);
   v = hn::IfThenElse(clamped, param(a.v_reset), v);
   hn::StoreU(hn::IfThenElse(clamped, hn::Sub(r, one), r), d, a.refractory + i);
-  const auto ending = hn::And(hn::Gt(r, hn::Zero(d)), hn::Lt(r, one));
+  const auto ending = hn::AndNot(clamped, hn::Gt(r, hn::Zero(d)));
   const auto flagged = hn::Or(ending, hn::Gt(v, param(a.v_th)));
+  // The flagged lanes keep their stored V_m (checked when it was stored).
+  const auto in_bounds = hn::Or(flagged, hn::Le(hn::Abs(v), hn::Set(d, a.v_bound)));
   v = hn::IfThenElse(flagged, v_old, v);
   hn::StoreU(v, d, a.v_m + i);
   for (const AdvancePort& p : a.advance) {
@@ -127,7 +127,7 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_
     for (double* row : a.delta)
       hn::StoreU(hn::IfThenElse(flagged, hn::LoadU(d, row + i), hn::Zero(d)), d, row + i);
   append_flagged(d, flagged, xi, i, rare);
-  return hn::Not(hn::Le(hn::Abs(v), hn::Set(d, a.v_bound)));
+  return hn::Not(in_bounds);
 }
 
 // The common case, current-based with only exp_current ports (NC <= 2) and at most one delta
@@ -166,25 +166,21 @@ HWY_INLINE hn::Mask<D> exp_block(D d, const ExpArgs<NC, ND>& a, const double* xi
   const V v_old = hn::LoadU(d, a.v_m + i);
   V v_inf = param(a.v_inf, a.u_v_inf);
   if (a.dc != 0.0) v_inf = hn::Add(v_inf, hn::Mul(param(a.dc_gain, a.u_dc_gain), hn::Set(d, a.dc)));
-  V v = hn::Add(v_inf, hn::Mul(hn::Sub(v_old, v_inf), param(a.decay, a.u_decay)));
+  V v = hn::MulAdd(hn::Sub(v_old, v_inf), param(a.decay, a.u_decay), v_inf);
   std::array<V, NC> state;
-  if constexpr (NC > 0) {
-    V synaptic = hn::Zero(d);
-    for (std::size_t c = 0; c < NC; ++c) {
-      state[c] = hn::LoadU(d, a.state[c] + i);
-      synaptic = hn::Add(synaptic, hn::Mul(state[c], param(a.step[c], a.u_step[c])));
-    }
-    v = hn::Add(v, synaptic);
+  for (std::size_t c = 0; c < NC; ++c) {
+    state[c] = hn::LoadU(d, a.state[c] + i);
+    v = hn::MulAdd(state[c], param(a.step[c], a.u_step[c]), v);
   }
   V xi = hn::Zero(d);
   if (a.noise) {
     xi = hn::LoadU(d, xi_at);
-    v = hn::Add(v, hn::Mul(param(a.noise_step, a.u_noise_step), xi));
+    v = hn::MulAdd(param(a.noise_step, a.u_noise_step), xi, v);
   }
   std::array<V, ND> delta_in;
   if constexpr (ND > 0) {
-    V jump = hn::Zero(d);
-    for (std::size_t k = 0; k < ND; ++k) {
+    V jump = delta_in[0] = hn::LoadU(d, a.delta[0] + i);
+    for (std::size_t k = 1; k < ND; ++k) {
       delta_in[k] = hn::LoadU(d, a.delta[k] + i);
       jump = hn::Add(jump, delta_in[k]);
     }
@@ -195,21 +191,44 @@ HWY_INLINE hn::Mask<D> exp_block(D d, const ExpArgs<NC, ND>& a, const double* xi
   const auto clamped = hn::Ge(r, one);
   v = hn::IfThenElse(clamped, param(a.v_reset, a.u_v_reset), v);
   hn::StoreU(hn::IfThenElse(clamped, hn::Sub(r, one), r), d, a.refractory + i);
-  const auto ending = hn::And(hn::Gt(r, hn::Zero(d)), hn::Lt(r, one));
+  const auto ending = hn::AndNot(clamped, hn::Gt(r, hn::Zero(d)));
   const auto flagged = hn::Or(ending, hn::Gt(v, param(a.v_th, a.u_v_th)));
-  v = hn::IfThenElse(flagged, v_old, v);
+  const auto in_bounds = hn::Or(flagged, hn::Le(hn::Abs(v), hn::Set(d, a.v_bound)));
+  // Every lane is stored as if it advanced, without blends (they were a fifth of the vector
+  // work); the flagged lanes, rare, get their start-of-step values back below.
   hn::StoreU(v, d, a.v_m + i);
+  std::array<V, NC> w;
   for (std::size_t c = 0; c < NC; ++c) {
-    const V w = hn::LoadU(d, a.input[c] + i);
-    const V next = hn::Add(hn::Mul(state[c], hn::Set(d, a.decay_syn[c])), w);
-    hn::StoreU(hn::IfThenElse(flagged, state[c], next), d, a.state[c] + i);
-    if (a.clear_input) hn::StoreU(hn::IfThenElse(flagged, w, hn::Zero(d)), d, a.input[c] + i);
+    w[c] = hn::LoadU(d, a.input[c] + i);
+    hn::StoreU(hn::Add(hn::Mul(state[c], hn::Set(d, a.decay_syn[c])), w[c]), d, a.state[c] + i);
+    if (a.clear_input) hn::StoreU(hn::Zero(d), d, a.input[c] + i);
   }
   if (a.clear_input)
-    for (std::size_t k = 0; k < ND; ++k)
-      hn::StoreU(hn::IfThenElse(flagged, delta_in[k], hn::Zero(d)), d, a.delta[k] + i);
-  append_flagged(d, flagged, xi, i, rare);
-  return hn::Not(hn::Le(hn::Abs(v), hn::Set(d, a.v_bound)));
+    for (std::size_t k = 0; k < ND; ++k) hn::StoreU(hn::Zero(d), d, a.delta[k] + i);
+  if (!hn::AllFalse(d, flagged)) [[unlikely]] {
+    constexpr std::size_t rows = 1 + 2 * NC + ND;  // V_m; each port's state and input; deltas
+    alignas(HWY_MAX_BYTES) std::array<std::array<double, max_lanes>, rows> old;
+    std::array<double*, rows> where;
+    std::size_t n_rows = 0;
+    const auto keep = [&](V value, double* at) {
+      hn::StoreU(value, d, old[n_rows].data());
+      where[n_rows++] = at;
+    };
+    keep(v_old, a.v_m + i);
+    for (std::size_t c = 0; c < NC; ++c) {
+      keep(state[c], a.state[c] + i);
+      if (a.clear_input) keep(w[c], a.input[c] + i);
+    }
+    if (a.clear_input)
+      for (std::size_t k = 0; k < ND; ++k) keep(delta_in[k], a.delta[k] + i);
+    std::array<std::uint8_t, (max_lanes + 7) / 8> bits{};
+    hn::StoreMaskBits(d, flagged, bits.data());
+    for (std::size_t j = 0; j < hn::Lanes(d); ++j)
+      if ((bits[j / 8] >> (j % 8)) & 1)
+        for (std::size_t row = 0; row < n_rows; ++row) where[row][j] = old[row][j];
+    append_flagged(d, flagged, xi, i, rare);
+  }
+  return hn::Not(in_bounds);
 }
 
 // Runs `step_block(d, xi_at, i)` over [begin, end): full vectors, then the tail on one-lane

@@ -4,11 +4,11 @@
 // Highway knows and chosen at run time, so an x86-64-v2 binary still uses AVX2 or AVX-512.
 //
 // Every neuron of [begin, end) takes the same arithmetic whether it falls in a full vector or
-// in the tail (which runs the same code on one-lane vectors) or in another range split: add and
-// mul are lane-independent IEEE operations and the transcendental functions are always the
-// vector ones, so the bits never depend on ranks or threads. The rare cases, a neuron above
-// threshold or one whose refractory period ends inside the step, are only flagged here; the
-// caller resolves them one by one from that neuron's own state.
+// in the tail (which runs the same code on one-lane vectors) or in another range split: add, mul
+// and fused multiply-add are lane-independent IEEE operations and the transcendental functions
+// are always the vector ones, so the bits never depend on ranks or threads. The rare cases, a
+// neuron above threshold or one whose refractory period ends inside the step, are only flagged
+// here; the caller resolves them one by one from that neuron's own state.
 //
 // The bits depend on the SIMD target (fused multiply-adds inside the vector exp and the noise
 // kernel's log, sin and cos from AVX2 on), so a run split over machines of different SIMD
