@@ -2,17 +2,19 @@
 //
 //   0. Invariant on entry: every input for steps [T, T+D) is already in the ring buffer,
 //      because a spike arriving at s >= T left at s - d <= T - 1, in an earlier epoch.
-//   1. Update (all threads, each its own neurons): per step read and clear the ring slot, add
-//      noise from Philox(seed; gid, step), advance the state, append spikes to the thread's
-//      buffer, note the first non-finite or runaway value.
+//   1. Update (all threads, each its own neurons): per step read the ring slot, add noise from
+//      Philox(seed; gid, step), advance the state, append spikes to the thread's buffer, note
+//      the first non-finite or runaway value; then clear the slot: the entries the thread's
+//      deliveries noted (TouchedChannels), or all its rows when too many were written.
 //   2. Collect (master): merge the thread buffers, each already sorted by (step, gid).
 //   3. Exchange (master): one Allgather of {count, health}, one Allgatherv of the spikes (one
 //      rank: a copy). A failure or a stop request (signal) anywhere stops every rank after the
 //      same epoch.
 //   4. Order (master): merge the ranks' sorted lists by (step, gid): identical on every rank.
 //   5. Deliver (all threads, each for the targets it owns): walk the sorted spikes through the
-//      thread's CSR and add weights to ring[step + delay][target]. No atomics: a target
-//      belongs to one thread, and it receives its inputs in the same order for every split.
+//      thread's CSR and add weights to ring[step + delay][target], noting the targets. No
+//      atomics: a target belongs to one thread, and it receives its inputs in the same order
+//      for every split.
 //   6. Record (master): buffer spikes; every K epochs all ranks flush collectively, and the
 //      file's metadata is flushed with the data, so a killed run leaves a readable file.
 //
@@ -166,6 +168,14 @@ Simulation::Simulation(const Config& config, Communicator& comm, int threads, in
       weight_recorder_(config, network_) {
   for (ThreadPlasticSynapses& synapses : network_.thread_plastic)
     plasticity_.emplace_back(synapses, network_.sources, stdp_kernels_, ring_.slots());
+  // A slot listing more than an eighth of the thread's channels is cleared densely: a vector
+  // store clears eight of them, a listed entry costs a scattered store and its note.
+  for (const auto& ranges : network_.thread_ranges) {
+    std::size_t channels = 0;
+    for (std::size_t p = 0; p < ranges.size(); ++p)
+      channels += network_.ports[p].size() * (ranges[p].end - ranges[p].begin);
+    touched_.emplace_back(ring_.slots(), channels / 8);
+  }
   times_.add(Phase::build, build_start_);
 }
 
@@ -265,6 +275,9 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
                                     ? config_.output.flush_min_wall
                                     : 0.0;
   auto last_flush = loop_start;
+  // Poisson input writes every row it drives, unnoted: such slots are cleared densely.
+  const bool any_external_input = std::any_of(inputs_.begin(), inputs_.end(),
+                                              [](const ExternalInput& x) { return !x.empty(); });
 
 #pragma omp parallel num_threads(threads_)
   {
@@ -285,9 +298,17 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
 
       thread_spikes[t].clear();
       ThreadPlasticity& plastic = plasticity_[t];
+      TouchedChannels& touched = touched_[t];
       for (Step step = begin; step < end; ++step) {
         std::span<double> slot = ring_.slot(step);
-        if (!plastic.empty()) plastic.process_step(step, slot);
+        if (!plastic.empty()) {
+          plastic.process_step(step, slot);
+          touched.mark_dense(step);
+        }
+        if (any_external_input) touched.mark_dense(step);
+        // Sparse: the models only read the slot, and the entries the deliveries noted are
+        // zeroed after the step; dense: each model clears its rows.
+        const bool sparse_clear = !touched.dense(step);
         const std::size_t spikes_before = thread_spikes[t].size();
         for (std::size_t p = 0; p < populations_.size(); ++p) {
           const IndexRange range = network_.thread_ranges[t][p];
@@ -307,9 +328,11 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
           std::visit(
               [&](auto& pop) {
                 // Models that clear their own rows of the slot do it in their update's pass.
-                if constexpr (requires {
-                                pop.update_and_clear(0, 0, step, input, thread_spikes[t], h);
-                              }) {
+                if (sparse_clear) {
+                  pop.update(begin_local, end_local, step, input, thread_spikes[t], h);
+                } else if constexpr (requires {
+                                       pop.update_and_clear(0, 0, step, input, thread_spikes[t], h);
+                                     }) {
                   pop.update_and_clear(begin_local, end_local, step, input, thread_spikes[t], h);
                 } else {
                   pop.update(begin_local, end_local, step, input, thread_spikes[t], h);
@@ -323,6 +346,7 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
           if (h.failed && !was_failed) h.population = static_cast<std::uint32_t>(p);
           recorder_.sample(static_cast<int>(t), p, step);
         }
+        touched.clear(step, slot);
         if (!plastic.empty())
           plastic.record_post(std::span<const Spike>(thread_spikes[t]).subspan(spikes_before));
       }
@@ -418,7 +442,8 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
       }
       if (stop && !checkpoint_now) break;
 
-      thread_events[t] += deliver(global, network_.sources, network_.thread_synapses[t], ring_);
+      thread_events[t] +=
+          deliver(global, network_.sources, network_.thread_synapses[t], ring_, &touched_[t]);
       if (!plastic.empty()) thread_events[t] += plastic.enqueue(global);
       if (t == 0) master_mark = times_.add(Phase::deliver, master_mark);
       if (checkpoint_now) {

@@ -18,6 +18,7 @@
 #include "sim/weight_recorder.hpp"
 #include "synapse/external_input.hpp"
 #include "synapse/ring_buffer.hpp"
+#include "synapse/touched_channels.hpp"
 
 namespace myelin {
 
@@ -97,6 +98,7 @@ class Simulation {
   std::vector<Population> populations_;
   std::vector<ExternalInput> inputs_;  // [population] Poisson drive, drawn where neurons live
   RingBuffer ring_;
+  std::vector<TouchedChannels> touched_;      // [thread] the ring entries its deliveries wrote
   std::vector<StdpKernel> stdp_kernels_;      // [plastic projection]
   std::vector<ThreadPlasticity> plasticity_;  // [thread]
   Recorder recorder_;

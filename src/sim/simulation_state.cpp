@@ -278,6 +278,8 @@ void Simulation::restore(StateReader& in) {
           ring_.slot(step + static_cast<Step>(k))[net.channel_offset[p] + q * n_local + i] =
               data[at++];
   }
+  // The restored inputs were written without notes: every slot is cleared densely once.
+  for (TouchedChannels& touched : touched_) touched.mark_all_dense();
 
   if (!net.plastic.empty()) {
     for (std::size_t r = 0; r < net.plastic.size(); ++r) {

@@ -6,6 +6,7 @@
 
 #include "network/local_network.hpp"
 #include "synapse/ring_buffer.hpp"
+#include "synapse/touched_channels.hpp"
 
 namespace myelin {
 
@@ -18,8 +19,10 @@ namespace myelin {
 // overlaps) and the start of its targets and weights prefetched, then the block is delivered
 // in order. One spike's row is a random access into tables far larger than the caches, so
 // without the look-ahead each spike would wait for its own misses one after another.
+// With `touched`, the entries written are noted there, slot by slot, for the sparse clear.
 inline std::uint64_t deliver(std::span<const Spike> spikes, const SourceIndex& sources,
-                             const ThreadSynapses& synapses, RingBuffer& ring) {
+                             const ThreadSynapses& synapses, RingBuffer& ring,
+                             TouchedChannels* touched) {
   constexpr std::size_t block = 16;
   constexpr std::uint32_t prefetch_lines = 4;  // per array: the hardware streams the rest
   struct Row {
@@ -54,14 +57,21 @@ inline std::uint64_t deliver(std::span<const Spike> spikes, const SourceIndex& s
       const Row& r = rows[k];
       std::uint32_t j = r.first_synapse;
       for (std::uint32_t run = r.first_run; run < r.last_run; ++run) {
-        const std::span<double> slot = ring.slot(r.step + synapses.run_delay[run]);
+        const Step arrival = r.step + synapses.run_delay[run];
+        const std::span<double> slot = ring.slot(arrival);
         const std::uint32_t end = run_end[run];
+        if (touched != nullptr) touched->note(arrival, {target + j, end - j});
         events += end - j;
         for (; j < end; ++j) slot[target[j]] += weight[j];
       }
     }
   }
   return events;
+}
+
+inline std::uint64_t deliver(std::span<const Spike> spikes, const SourceIndex& sources,
+                             const ThreadSynapses& synapses, RingBuffer& ring) {
+  return deliver(spikes, sources, synapses, ring, nullptr);
 }
 
 }  // namespace myelin

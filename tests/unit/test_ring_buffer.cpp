@@ -2,6 +2,7 @@
 
 #include "synapse/delivery.hpp"
 #include "synapse/ring_buffer.hpp"
+#include "synapse/touched_channels.hpp"
 
 namespace myelin {
 namespace {
@@ -39,6 +40,66 @@ TEST(Delivery, AddsEachSynapseAtItsArrivalStepInCanonicalOrder) {
   EXPECT_DOUBLE_EQ(ring.slot(14)[1], -1.0);
   EXPECT_DOUBLE_EQ(ring.slot(14)[0], 0.5);  // gid 0 again, one step later
   EXPECT_DOUBLE_EQ(ring.slot(15)[1], -1.0);
+}
+
+// gid 0 -> channels 0 and 5 (delay 1); gid 1 -> channel 5 (delay 2) and channel 7 (delay 1).
+ThreadSynapses two_sources() {
+  ThreadSynapses syn;
+  syn.row_run = {0, 1, 3};
+  syn.run_delay = {1, 2, 1};
+  syn.run_end = {2, 3, 4};
+  syn.target = {0, 5, 5, 7};
+  syn.weight = {1.0, 2.0, 3.0, 4.0};
+  return syn;
+}
+
+SourceIndex both_marked() {
+  SourceIndex sources(2);
+  sources.mark(0);
+  sources.mark(1);
+  sources.finalise();
+  return sources;
+}
+
+TEST(TouchedChannels, DeliveriesAreNotedSoTheSparseClearLeavesTheSlotZero) {
+  const ThreadSynapses syn = two_sources();
+  const SourceIndex sources = both_marked();
+  RingBuffer ring(8, 4);
+  TouchedChannels touched(ring.slots(), 8);
+  const std::vector<Spike> spikes = {{10, 0}, {10, 1}};
+  EXPECT_EQ(deliver(spikes, sources, syn, ring, &touched), 4u);
+  EXPECT_FALSE(touched.dense(11));
+  EXPECT_DOUBLE_EQ(ring.slot(11)[5], 2.0);
+  EXPECT_DOUBLE_EQ(ring.slot(11)[7], 4.0);
+  EXPECT_DOUBLE_EQ(ring.slot(12)[5], 3.0);
+  touched.clear(11, ring.slot(11));
+  for (const double x : ring.slot(11)) EXPECT_EQ(x, 0.0);
+  EXPECT_DOUBLE_EQ(ring.slot(12)[5], 3.0);  // another slot: untouched by that clear
+  touched.clear(12, ring.slot(12));
+  for (const double x : ring.slot(12)) EXPECT_EQ(x, 0.0);
+  // The slot is reused four steps on, with nothing left to clear.
+  touched.clear(15, ring.slot(15));
+  EXPECT_FALSE(touched.dense(15));
+}
+
+TEST(TouchedChannels, ASlotPastTheLimitOrWrittenUnnotedIsLeftForTheDenseClear) {
+  const ThreadSynapses syn = two_sources();
+  const SourceIndex sources = both_marked();
+  RingBuffer ring(8, 4);
+  TouchedChannels touched(ring.slots(), 2);  // two entries per slot at most
+  const std::vector<Spike> spikes = {{10, 0}, {10, 1}};
+  deliver(spikes, sources, syn, ring, &touched);
+  EXPECT_TRUE(touched.dense(11));   // three entries: 0, 5, 7
+  EXPECT_FALSE(touched.dense(12));  // one entry
+  touched.clear(11, ring.slot(11));
+  EXPECT_DOUBLE_EQ(ring.slot(11)[0], 1.0);  // dense: the caller's to clear, and forgotten
+  EXPECT_FALSE(touched.dense(11));
+  touched.mark_dense(12);
+  EXPECT_TRUE(touched.dense(12));
+  touched.clear(12, ring.slot(12));
+  EXPECT_DOUBLE_EQ(ring.slot(12)[5], 3.0);
+  touched.mark_all_dense();
+  for (Step s = 0; s < ring.slots(); ++s) EXPECT_TRUE(touched.dense(s));
 }
 
 TEST(SourceIndex, RowsAreRanksOfMarkedSourcesAcrossWordsAndBlocks) {
