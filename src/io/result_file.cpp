@@ -1,6 +1,7 @@
 #include "io/result_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -309,7 +310,46 @@ void ResultFile::Impl::record_intact_rows() {
   });
 }
 
+void ResultFile::Impl::reserve_end_of_file() {
+  if (rank == 0) {
+    attempt([&] {
+      const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+      struct stat info {};
+      bool ok = fd >= 0 && ::fstat(fd, &info) == 0;
+      // Unchanged since the last reservation: the flush after it did not trim the file, so
+      // nothing was allocated since, and the reservation still holds.
+      if (ok && info.st_size != reserved_end) {
+        reserved_end = info.st_size + end_of_file_reserve;
+        ok = ::ftruncate(fd, reserved_end) == 0;
+      }
+      const int error = errno;
+      if (fd >= 0) ::close(fd);
+      if (!ok)
+        throw std::runtime_error(std::string("reserving the end of file: ") + std::strerror(error));
+    });
+  }
+  // No rank writes the flush's metadata before the file reaches past its end.
+  comm->barrier();
+}
+
+void ResultFile::Impl::release_end_of_file_reserve() {
+  comm->barrier();  // every rank's part of the close is on disk
+  if (rank != 0 || reserved_end < 0) return;
+  haddr_t end = 0;
+  {
+    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (id < 0) return;  // the file stays readable, only longer than it needs to be
+    const bool known = H5Fget_eoa(id, &end) >= 0;
+    H5Fclose(id);
+    if (!known) return;
+  }
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0 && static_cast<haddr_t>(info.st_size) > end)
+    static_cast<void>(::truncate(path.c_str(), static_cast<off_t>(end)));
+}
+
 void ResultFile::Impl::sync() {
+  reserve_end_of_file();
   attempt([&] { h5_check(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush", path); });
   // Only a sync that succeeded on every rank makes the rows durable: otherwise this throws, and
   // the file keeps the counts of the last good one.
@@ -342,6 +382,7 @@ void ResultFile::close_incomplete(const std::string& reason) {
   f.meta.reset();
   f.transfer.reset();
   f.file.close(f.path);
+  f.release_end_of_file_reserve();
 }
 
 void ResultFile::mark_complete() {
@@ -356,6 +397,7 @@ void ResultFile::mark_complete() {
   f.meta.reset();
   f.transfer.reset();
   f.file.close(f.path);
+  f.release_end_of_file_reserve();
 }
 
 }  // namespace myelin

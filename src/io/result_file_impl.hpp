@@ -5,6 +5,7 @@
 // src/io.
 
 #include <mpi.h>  // MPI_Comm for HDF5's MPI-IO driver; the calls go through Communicator
+#include <sys/types.h>
 
 #include <cstdint>
 #include <stdexcept>
@@ -112,6 +113,21 @@ struct ResultFile::Impl {
   // Sets every group's `intact_rows` attribute to what the last completed flush wrote (the
   // same values on every rank: the attribute writes are collective).
   void record_intact_rows();
+  // Collective: extends the file on disk past HDF5's end of allocated space before a flush.
+  // H5Fflush can write the superblock, which names that end, before the metadata just below it
+  // reaches the disk (space allocated since the last flush, written only by this one): a kill in
+  // between left a file shorter than its superblock says, which HDF5 refuses to open
+  // ("truncated file: eof = 12528, stored_eof = 15296"; about 1 in 60 kills aimed at a flush, at
+  // 2 ranks). A longer file opens. HDF5 cannot tell the end of allocated space under MPI-IO
+  // (H5Fget_filesize needs an end of file that the driver leaves undefined after a write;
+  // H5Fget_eoa wants a SWMR driver), so the file grows by end_of_file_reserve, a sparse hole,
+  // and the flush's own truncate to that end trims it again whenever the end moved.
+  static constexpr off_t end_of_file_reserve = off_t{1} << 20;
+  off_t reserved_end = -1;  // rank 0: the size the last reservation gave the file
+  void reserve_end_of_file();
+  // Collective, after H5Fclose: rank 0 cuts what is left of the reserve (the file's own end is
+  // the one its superblock names). Best effort: a file that keeps its reserve still opens.
+  void release_end_of_file_reserve();
   // H5Fflush, after which every row appended so far is durable; collective, and throws IoError
   // (agree_on_writes) when a write failed on any rank.
   void sync();
