@@ -76,6 +76,9 @@ class LifPopulation {
               std::vector<Spike>& spikes);
   // Fraction of the step at which the deterministic trajectory from v_old first reaches V_th.
   double crossing_fraction(std::size_t i, double v_old, double v_inf) const;
+  // The crossing time [ms] when every current port is exp_current; f_lo < 0 < f_hi are the
+  // excess over V_th at the step's ends.
+  double newton_crossing(std::size_t i, double v_old, double v_inf, double f_lo, double f_hi) const;
   // V response over h to the current ports' state `offset` ms into the step; decay_m is
   // exp(-h / tau_m), computed once for every port.
   double current_response(std::size_t i, double offset, double h, double decay_m) const;
@@ -85,7 +88,8 @@ class LifPopulation {
   SynapsePorts ports_;
   std::vector<std::size_t> current_ports_;  // exp_current, alpha_current ports (exact)
   std::vector<std::size_t> delta_ports_;
-  std::vector<double> c_m_;  // [pF]
+  bool exp_ports_only_ = false;  // every current port is exp_current: Newton for the crossing
+  std::vector<double> c_m_;      // [pF]
   double dt_;
   std::uint64_t seed_;
   double v_bound_;

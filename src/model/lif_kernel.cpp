@@ -145,14 +145,15 @@ struct ExpArgs {
   std::array<double, NC> decay_syn;
   std::array<double*, ND> delta;
   double dc, v_bound;
-  bool noise, clear_input;
+  bool clear_input;
   // Uniform populations: the constants themselves, which the compiler keeps in registers
-  // (through the pointers above it would reload them after every store).
-  double u_v_inf, u_dc_gain, u_decay, u_v_th, u_v_reset, u_noise_step;
+  // (through the pointers above it would reload them after every store). u_v_inf includes the
+  // step's DC drive, v_inf + dc_gain dc, rounded as the vector lanes would round it.
+  double u_v_inf, u_decay, u_v_th, u_v_reset, u_noise_step;
   std::array<double, NC> u_step;
 };
 
-template <bool Uniform, std::size_t NC, std::size_t ND, class D>
+template <bool Uniform, bool Noisy, std::size_t NC, std::size_t ND, class D>
 HWY_INLINE hn::Mask<D> exp_block(D d, const ExpArgs<NC, ND>& a, const double* xi_at, std::size_t i,
                                  std::vector<Rare>& rare) {
   using V = hn::Vec<D>;
@@ -165,7 +166,8 @@ HWY_INLINE hn::Mask<D> exp_block(D d, const ExpArgs<NC, ND>& a, const double* xi
   };
   const V v_old = hn::LoadU(d, a.v_m + i);
   V v_inf = param(a.v_inf, a.u_v_inf);
-  if (a.dc != 0.0) v_inf = hn::Add(v_inf, hn::Mul(param(a.dc_gain, a.u_dc_gain), hn::Set(d, a.dc)));
+  if constexpr (!Uniform)
+    if (a.dc != 0.0) v_inf = hn::Add(v_inf, hn::Mul(hn::LoadU(d, a.dc_gain + i), hn::Set(d, a.dc)));
   V v = hn::MulAdd(hn::Sub(v_old, v_inf), param(a.decay, a.u_decay), v_inf);
   std::array<V, NC> state;
   for (std::size_t c = 0; c < NC; ++c) {
@@ -173,7 +175,7 @@ HWY_INLINE hn::Mask<D> exp_block(D d, const ExpArgs<NC, ND>& a, const double* xi
     v = hn::MulAdd(state[c], param(a.step[c], a.u_step[c]), v);
   }
   V xi = hn::Zero(d);
-  if (a.noise) {
+  if constexpr (Noisy) {
     xi = hn::LoadU(d, xi_at);
     v = hn::MulAdd(param(a.noise_step, a.u_noise_step), xi, v);
   }
@@ -271,7 +273,7 @@ bool membrane_step_range(const Args& args, std::size_t begin, std::size_t end,
   });
 }
 
-template <bool Uniform, std::size_t NC, std::size_t ND>
+template <bool Uniform, bool Noisy, std::size_t NC, std::size_t ND>
 bool exp_range(const Args& a, std::size_t begin, std::size_t end, std::vector<Rare>& rare) {
   ExpArgs<NC, ND> f{};
   f.v_m = a.v_m;
@@ -284,11 +286,9 @@ bool exp_range(const Args& a, std::size_t begin, std::size_t end, std::vector<Ra
   f.noise_step = a.noise_step;
   f.dc = a.dc;
   f.v_bound = a.v_bound;
-  f.noise = a.noise != Noise::none;
   f.clear_input = a.clear_input;
   if (Uniform) {
-    f.u_v_inf = a.v_inf[0];
-    f.u_dc_gain = a.dc_gain[0];
+    f.u_v_inf = a.dc != 0.0 ? a.v_inf[0] + a.dc_gain[0] * a.dc : a.v_inf[0];
     f.u_decay = a.decay[0];
     f.u_v_th = a.v_th[0];
     f.u_v_reset = a.v_reset[0];
@@ -303,14 +303,18 @@ bool exp_range(const Args& a, std::size_t begin, std::size_t end, std::vector<Ra
   }
   for (std::size_t k = 0; k < ND; ++k) f.delta[k] = a.delta[k];
   return run_range(a, begin, end, [&](auto d, const double* xi_at, std::size_t i) {
-    return exp_block<Uniform>(d, f, xi_at, i, rare);
+    return exp_block<Uniform, Noisy>(d, f, xi_at, i, rare);
   });
 }
 
 template <bool Uniform, std::size_t NC>
 bool exp_range_nd(const Args& a, std::size_t begin, std::size_t end, std::vector<Rare>& rare) {
-  return a.delta.empty() ? exp_range<Uniform, NC, 0>(a, begin, end, rare)
-                         : exp_range<Uniform, NC, 1>(a, begin, end, rare);
+  const bool noisy = a.noise != Noise::none;
+  if (a.delta.empty())
+    return noisy ? exp_range<Uniform, true, NC, 0>(a, begin, end, rare)
+                 : exp_range<Uniform, false, NC, 0>(a, begin, end, rare);
+  return noisy ? exp_range<Uniform, true, NC, 1>(a, begin, end, rare)
+               : exp_range<Uniform, false, NC, 1>(a, begin, end, rare);
 }
 
 template <bool Uniform>
