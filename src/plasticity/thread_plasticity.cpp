@@ -12,7 +12,7 @@ ThreadPlasticity::ThreadPlasticity(ThreadPlasticSynapses& synapses, const Source
       weights_(std::move(synapses.weight)),
       next_post_(weights_.size(), 0),
       trace_of_(weights_.size(), 0),
-      history_(synapses.post_gid.size()),
+      history_(synapses.post_gid.size(), PostHistory(kernels.size())),
       due_(static_cast<std::size_t>(ring_slots)),
       mask_(ring_slots - 1),
       n_kernels_(kernels.size()) {
@@ -65,26 +65,12 @@ void ThreadPlasticity::requeue(std::span<const Spike> spikes, Step from) {
   }
 }
 
-void ThreadPlasticity::forget(History& h, std::uint32_t readers) const {
-  while (h.size() >= 2 && h.consumed[h.head] == readers && h.consumed[h.head + 1] == readers) {
-    ++h.head;
-    ++h.first;
-  }
-  if (h.head >= 32 && 2 * h.head >= h.steps.size()) {
-    const auto dropped = static_cast<std::ptrdiff_t>(h.head);
-    h.steps.erase(h.steps.begin(), h.steps.begin() + dropped);
-    h.consumed.erase(h.consumed.begin(), h.consumed.begin() + dropped);
-    h.y.erase(h.y.begin(), h.y.begin() + dropped * static_cast<std::ptrdiff_t>(n_kernels_));
-    h.head = 0;
-  }
-}
-
 void ThreadPlasticity::process_step(Step step, std::span<double> input) {
   auto& due = due_[static_cast<std::size_t>(step & mask_)];
   // The events of a step touch random targets' histories: fetch them a few events ahead, in
   // three stages (the synapse, then its target's history and input cell, then that history's
-  // arrays).
-  constexpr std::size_t synapse_ahead = 12, history_ahead = 6, arrays_ahead = 3;
+  // records).
+  constexpr std::size_t synapse_ahead = 12, history_ahead = 6, records_ahead = 3;
   const std::size_t n = due.size();
   for (std::size_t d = 0; d < n; ++d) {
     if (d + synapse_ahead < n) {
@@ -96,20 +82,11 @@ void ThreadPlasticity::process_step(Step step, std::span<double> input) {
     }
     if (d + history_ahead < n) {
       const std::uint32_t channel = synapses_.synapse[due[d + history_ahead]].channel;
-      const History* next = &history_[synapses_.post_of[channel]];
-      __builtin_prefetch(next, 1);
-      __builtin_prefetch(reinterpret_cast<const char*>(next) + 64, 1);
+      __builtin_prefetch(&history_[synapses_.post_of[channel]], 1);
       __builtin_prefetch(&input[channel], 1);  // the slot is larger than L1
     }
-    if (d + arrays_ahead < n) {
-      const History& next =
-          history_[synapses_.post_of[synapses_.synapse[due[d + arrays_ahead]].channel]];
-      if (next.size() > 0) {
-        __builtin_prefetch(next.steps.data() + next.head);
-        __builtin_prefetch(next.consumed.data() + next.head, 1);
-        __builtin_prefetch(next.y.data() + next.head * n_kernels_);
-      }
-    }
+    if (d + records_ahead < n)
+      history_[synapses_.post_of[synapses_.synapse[due[d + records_ahead]].channel]].prefetch();
     const std::uint64_t j = due[d];
     const PlasticTarget target = synapses_.synapse[j];
     const StdpKernel& k = kernels_[target.rule];
@@ -118,28 +95,26 @@ void ThreadPlasticity::process_step(Step step, std::span<double> input) {
     pre.arrive(k, arrival);
     std::uint32_t& next_post = next_post_[j];
     const std::uint32_t post = synapses_.post_of[target.channel];
-    History& h = history_[post];
+    PostHistory& h = history_[post];
     // Postsynaptic spikes that reached the synapse before this arrival, not yet paired.
-    const std::uint32_t read_before = next_post;
-    while (next_post < h.first + h.size()) {
-      const std::size_t at = h.head + static_cast<std::size_t>(next_post - h.first);
-      const Step post_arrival = h.steps[at] + k.dendritic;
+    const std::uint64_t end = h.first() + h.size();
+    while (next_post < end) {
+      const std::size_t at = next_post - h.first();
+      const Step post_arrival = h.step(at) + k.dendritic;
       if (post_arrival >= arrival) break;
       stdp_post(k, weights_[j], pre.x_before, pre.last_before, post_arrival);
-      ++h.consumed[at];
+      h.count_reader(at);
       ++next_post;
     }
     // The last spike this synapse read is still in the history (forget keeps it).
     Step last_post = never;
     double y = 0.0;
     if (next_post > 0) {
-      const std::size_t at = h.head + static_cast<std::size_t>(next_post - 1 - h.first);
-      last_post = h.steps[at] + k.dendritic;
-      y = h.y[at * n_kernels_ + target.rule];
+      const std::size_t at = next_post - 1 - h.first();
+      last_post = h.step(at) + k.dendritic;
+      y = h.y(at, target.rule);
     }
     input[target.channel] += stdp_pre(k, weights_[j], arrival, last_post, y);
-    // Only a spike read just now can have become read by every synapse.
-    if (next_post != read_before) forget(h, synapses_.incoming[post]);
   }
   due.clear();
 }
@@ -150,18 +125,18 @@ void ThreadPlasticity::record_post(std::span<const Spike> spikes) {
     const auto it =
         std::lower_bound(synapses_.post_gid.begin(), synapses_.post_gid.end(), spike.gid);
     if (it == synapses_.post_gid.end() || *it != spike.gid) continue;
-    History& h = history_[static_cast<std::size_t>(it - synapses_.post_gid.begin())];
+    const auto post = static_cast<std::size_t>(it - synapses_.post_gid.begin());
+    PostHistory& h = history_[post];
     // The trace of every kernel just after this spike, from the one after the previous spike
     // (arrival times differ by the same steps as spike times: the dendritic delay cancels).
     const bool first_spike = h.size() == 0;
-    const Step last = first_spike ? never : h.steps.back();
-    const std::size_t previous = h.y.size() - (first_spike ? 0 : n_kernels_);
+    const Step last = first_spike ? never : h.step(h.size() - 1);
+    y_after_.resize(n_kernels_);
     for (std::size_t r = 0; r < n_kernels_; ++r) {
-      const double y_last = first_spike ? 0.0 : h.y[previous + r];
-      h.y.push_back(kernels_[r].after_spike(kernels_[r].minus, y_last, last, spike.step));
+      const double y_last = first_spike ? 0.0 : h.y(h.size() - 1, r);
+      y_after_[r] = kernels_[r].after_spike(kernels_[r].minus, y_last, last, spike.step);
     }
-    h.steps.push_back(spike.step);
-    h.consumed.push_back(0);
+    h.append(spike.step, y_after_, synapses_.incoming[post]);
   }
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "network/local_network.hpp"
+#include "plasticity/post_history.hpp"
 #include "plasticity/stdp_kernel.hpp"
 
 namespace myelin {
@@ -39,21 +40,6 @@ class ThreadPlasticity {
   double weight(std::size_t i) const { return weights_[i]; }
   std::span<double> weights() { return weights_; }
 
-  // The postsynaptic spikes of one target that some incoming synapse has not read yet, and the
-  // newest one every synapse has read (a synapse depresses with the trace of the last spike it
-  // read). The postsynaptic trace just after each spike is kept here once per kernel instead
-  // of in every synapse: it depends on the target's spikes alone.
-  struct History {
-    // Contiguous per target (a deque costs a map lookup per access); entries before `head` are
-    // forgotten and dropped in bulk once they are half of the arrays.
-    std::vector<Step> steps;              // postsynaptic spike steps, oldest first
-    std::vector<std::uint32_t> consumed;  // synapses that have read each one
-    std::vector<double> y;                // [spike][kernel] trace just after the spike
-    std::size_t head = 0;                 // first entry not forgotten
-    std::uint64_t first = 0;              // sequence number of steps[head]
-    std::size_t size() const { return steps.size() - head; }
-  };
-
   // Checkpoints (plasticity/plasticity_state.cpp). Every value here is a function of the
   // canonical spike order alone, so it means the same for every split.
   // Synapse j's presynaptic trace (shared with the synapses of its source, delay and rule) and
@@ -68,16 +54,13 @@ class ThreadPlasticity {
     traces_[trace_of_[j]].last = last;
     next_post_[j] = next_post;
   }
-  std::span<History> histories() { return history_; }
+  std::span<PostHistory> histories() { return history_; }
   // After a restore at step `from`: queues the plastic synapses of `spikes` (every spike of
   // [from - max delay, from), in delivery order) that land at `from` or later, exactly as the
   // run that made the checkpoint had queued them.
   void requeue(std::span<const Spike> spikes, Step from);
 
  private:
-  // Drops the oldest spike while it and the next are read by every synapse.
-  void forget(History& h, std::uint32_t readers) const;
-
   const ThreadPlasticSynapses& synapses_;
   const SourceIndex& sources_;
   const std::vector<StdpKernel>& kernels_;
@@ -85,10 +68,11 @@ class ThreadPlasticity {
   std::vector<std::uint32_t> next_post_;         // [synapse]
   std::vector<std::uint32_t> trace_of_;          // [synapse] index into traces_
   std::vector<PresynapticTrace> traces_;         // [(source row, delay, rule)]
-  std::vector<History> history_;                 // [post]
+  std::vector<PostHistory> history_;             // [post]
   std::vector<std::vector<std::uint64_t>> due_;  // [landing step & mask]: synapse indices
   Step mask_;
   std::size_t n_kernels_;
+  std::vector<double> y_after_;  // record_post's scratch: one trace per kernel
 };
 
 }  // namespace myelin

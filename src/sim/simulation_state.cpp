@@ -188,9 +188,9 @@ void Simulation::write_checkpoint(Step end) {
     std::vector<std::uint64_t> gids, first, count, consumed;
     std::vector<std::int64_t> steps;
     for (const PostRef& post : posts) {
-      const ThreadPlasticity::History& h = plasticity_[post.thread].histories()[post.index];
+      const PostHistory& h = plasticity_[post.thread].histories()[post.index];
       gids.push_back(post.gid);
-      first.push_back(h.first);
+      first.push_back(h.first());
       count.push_back(h.size());
     }
     const auto offsets = flat_offsets(posts, count, net.n_global, comm_);
@@ -198,13 +198,14 @@ void Simulation::write_checkpoint(Step end) {
     std::vector<ElementRun> flat, flat_y;
     std::vector<double> y;
     for (std::size_t i = 0; i < posts.size(); ++i) {
-      const ThreadPlasticity::History& h = plasticity_[posts[i].thread].histories()[posts[i].index];
-      const auto head = static_cast<std::ptrdiff_t>(h.head);
+      const PostHistory& h = plasticity_[posts[i].thread].histories()[posts[i].index];
       add_run(flat, offsets[posts[i].gid], h.size());
       add_run(flat_y, offsets[posts[i].gid] * kernels, h.size() * kernels);
-      steps.insert(steps.end(), h.steps.begin() + head, h.steps.end());
-      consumed.insert(consumed.end(), h.consumed.begin() + head, h.consumed.end());
-      y.insert(y.end(), h.y.begin() + head * static_cast<std::ptrdiff_t>(kernels), h.y.end());
+      for (std::size_t k = 0; k < h.size(); ++k) {
+        steps.push_back(h.step(k));
+        consumed.push_back(h.readers(k));
+        for (std::uint64_t r = 0; r < kernels; ++r) y.push_back(h.y(k, r));
+      }
     }
     const auto by_gid = single_runs(gids);
     out.write("plasticity/history/first", net.n_global, by_gid, as_const(first));
@@ -339,16 +340,13 @@ void Simulation::restore(StateReader& in) {
     in.read("plasticity/history/y", offsets.back() * kernels, flat_y, y);
     std::size_t at = 0;
     for (std::size_t i = 0; i < posts.size(); ++i) {
-      ThreadPlasticity::History& h = plasticity_[posts[i].thread].histories()[posts[i].index];
-      h.first = first[i];
-      h.head = 0;
-      h.steps.assign(steps.begin() + static_cast<std::ptrdiff_t>(at),
-                     steps.begin() + static_cast<std::ptrdiff_t>(at + count[i]));
-      h.y.assign(y.begin() + static_cast<std::ptrdiff_t>(at * kernels),
-                 y.begin() + static_cast<std::ptrdiff_t>((at + count[i]) * kernels));
-      h.consumed.clear();
-      for (std::uint64_t k = 0; k < count[i]; ++k)
-        h.consumed.push_back(static_cast<std::uint32_t>(consumed[at + k]));
+      const auto from = static_cast<std::ptrdiff_t>(at);
+      const auto n_spikes = static_cast<std::ptrdiff_t>(count[i]);
+      const auto n_kernels = static_cast<std::ptrdiff_t>(kernels);
+      plasticity_[posts[i].thread].histories()[posts[i].index].restore(
+          first[i], std::span(steps.begin() + from, steps.begin() + from + n_spikes),
+          std::span(consumed.begin() + from, consumed.begin() + from + n_spikes),
+          std::span(y.begin() + from * n_kernels, y.begin() + (from + n_spikes) * n_kernels));
       at += count[i];
     }
 
