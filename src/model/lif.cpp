@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <boost/container/small_vector.hpp>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -82,6 +83,41 @@ double current_propagator(double h, double decay, double tau_m, double tau_s, do
   return -decay * std::expm1(-a * h) / (a * c_m);
 }
 
+// d/dh of current_propagator: E (X / (a tau_m) + 1 + X) / C with X = expm1(-a h), or
+// E (1 - h / tau_m) / C as a h -> 0.
+double current_propagator_slope(double h, double decay, double tau_m, double tau_s, double c_m) {
+  const double a = 1.0 / tau_s - 1.0 / tau_m;
+  if (std::abs(a * h) < 1e-14) return decay * (1.0 - h / tau_m) / c_m;
+  const double x = std::expm1(-a * h);
+  return decay * (x / (a * tau_m) + 1.0 + x) / c_m;
+}
+
+// The root of f in [lo, hi], where f(lo) < 0 < f(hi), by Newton from x with the slope that
+// f_and_slope(h, slope) returns beside f(h), bisecting wherever a step would leave the
+// bracket. Stops after a step of at most `converged` (returning its end) or once the bracket is
+// at most `width`; `hi`, past the root, if neither happens in max_it evaluations.
+template <class F>
+double bracketed_newton(F f_and_slope, double lo, double hi, double x, double converged,
+                        double width, int max_it) {
+  if (!(x > lo && x < hi)) x = 0.5 * (lo + hi);
+  for (int it = 0; it < max_it; ++it) {
+    double slope = 0.0;
+    const double f = f_and_slope(x, slope);
+    if (f > 0.0) {
+      hi = x;
+    } else if (f < 0.0) {
+      lo = x;
+    } else {
+      return x;
+    }
+    double next = x - f / slope;
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (std::abs(next - x) <= converged || hi - lo <= width) return std::clamp(next, lo, hi);
+    x = next;
+  }
+  return hi;
+}
+
 // (1 - e^(-x) (1 + x)) / x^2, also near x = 0 where the direct form cancels: the series
 // sum_n (-1)^n (n + 1) x^n / (n + 2)! (|x| < 0.5: 25 terms reach the rounding error).
 double alpha_shape(double x) {
@@ -140,6 +176,7 @@ LifPopulation::LifPopulation(const PopulationSpec& config, std::span<const Gid> 
   spare_noise_.assign(3 * n, 0.0);
   current_step_.assign(current_ports_.size(), std::vector<double>(n, 0.0));
   rising_step_.assign(current_ports_.size(), std::vector<double>(n, 0.0));
+  current_slope_end_.assign(exp_ports_only_ ? current_ports_.size() : 0, std::vector<double>(n));
   const NeuronParams value{config, seed_};
   for (std::size_t i = 0; i < n; ++i) {
     const auto local = static_cast<std::uint32_t>(gid_[i] - first_gid);
@@ -165,6 +202,9 @@ LifPopulation::LifPopulation(const PopulationSpec& config, std::span<const Gid> 
       const PortSpec& spec = ports_.specs()[current_ports_[c]];
       const double decay_m = std::exp(-dt / tau_m);
       current_step_[c][i] = current_propagator(dt, decay_m, tau_m, spec.tau_syn, c_m_[i]);
+      if (exp_ports_only_)
+        current_slope_end_[c][i] =
+            current_propagator_slope(dt, decay_m, tau_m, spec.tau_syn, c_m_[i]);
       if (is_alpha(spec.kind))
         rising_step_[c][i] = rising_propagator(dt, decay_m, tau_m, spec.tau_syn, c_m_[i]);
     }
@@ -208,7 +248,17 @@ double LifPopulation::crossing_fraction(std::size_t i, double v_old, double v_in
     const double decay_m = std::exp(-h / tau_m_[i]);
     return v_inf + (v_old - v_inf) * decay_m + current_response(i, 0.0, h, decay_m) - v_th;
   };
-  double f_hi = excess(dt_);
+  double f_hi;
+  if (exp_ports_only_) {
+    // excess(dt_) from the step's constants, by the same operations (so the same bits):
+    // exp(-dt / tau_m) is decay_, each port's propagator over the step is current_step_.
+    double syn = 0.0;
+    for (std::size_t c = 0; c < current_ports_.size(); ++c)
+      syn += ports_.value(current_ports_[c], i) * current_step_[c][i];
+    f_hi = v_inf + (v_old - v_inf) * decay_[i] + syn - v_th;
+  } else {
+    f_hi = excess(dt_);
+  }
   if (!(f_hi > 0.0)) return 1.0;
   double lo = 0.0, hi = dt_;
   double f_lo = v_old - v_th;
@@ -240,6 +290,33 @@ double LifPopulation::crossing_fraction(std::size_t i, double v_old, double v_in
   return hi / dt_;
 }
 
+// Newton's start for newton_crossing, as a fraction of the step: the root of the cubic
+// through V - V_th and its slope at both ends of the step (all from per-neuron constants, no
+// exponentials). Its error is of order (dt / tau)^4 of the step, often below Newton's
+// tolerance: then one evaluation of the exact trajectory is the last (three from the secant).
+double LifPopulation::hermite_start(std::size_t i, double v_old, double v_inf, double f0,
+                                    double f1) const {
+  const double tau_m = tau_m_[i], c_m = c_m_[i];
+  double s0 = -(v_old - v_inf) / tau_m;
+  double s1 = -(v_old - v_inf) * decay_[i] / tau_m;
+  for (std::size_t c = 0; c < current_ports_.size(); ++c) {
+    const double current = ports_.value(current_ports_[c], i);
+    s0 += current / c_m;  // each propagator's slope at 0 is 1 / C_m
+    s1 += current * current_slope_end_[c][i];
+  }
+  const double m0 = s0 * dt_, m1 = s1 * dt_;
+  // p(t) = f0 (2t^3 - 3t^2 + 1) + m0 (t^3 - 2t^2 + t) + f1 (3t^2 - 2t^3) + m1 (t^3 - t^2)
+  const double c3 = 2.0 * f0 + m0 - 2.0 * f1 + m1;
+  const double c2 = -3.0 * f0 - 2.0 * m0 + 3.0 * f1 - m1;
+  const double c1 = m0, c0 = f0;
+  const auto cubic = [&](double t, double& slope) {
+    slope = (3.0 * c3 * t + 2.0 * c2) * t + c1;
+    return ((c3 * t + c2) * t + c1) * t + c0;
+  };
+  // p(0) = f0 < 0 < f1 = p(1); a start good to 2^-40 of the step is far more than enough.
+  return bracketed_newton(cubic, 0.0, 1.0, -f0 / (f1 - f0), 0x1p-40, 0.0, 8);
+}
+
 // The crossing time [ms] inside (0, dt) when every current port is exp_current: Newton on the
 // exact trajectory with its analytic slope, from the secant of the step's ends, inside the
 // sign-change bracket (bisection where a step would leave it). Quadratic convergence reaches
@@ -269,29 +346,11 @@ double LifPopulation::newton_crossing(std::size_t i, double v_old, double v_inf,
     }
     return f;
   };
-  const double width = dt_ * 0x1p-50, converged = dt_ * 0x1p-26;
-  double lo = 0.0, hi = dt_;
-  double x = hi - f_hi * ((hi - lo) / (f_hi - f_lo));
-  if (!(x > lo && x < hi)) x = 0.5 * (lo + hi);
-  for (int it = 0; it < 100; ++it) {
-    double slope = 0.0;
-    const double f = excess(x, slope);
-    if (f > 0.0) {
-      hi = x;
-    } else if (f < 0.0) {
-      lo = x;
-    } else {
-      return x;
-    }
-    double next = x - f / slope;
-    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-    // A Newton step below dt 2^-26 leaves an error of order step^2 / tau, under dt 2^-50:
-    // that step is the last. Waiting for the step itself to reach dt 2^-50 would never end,
-    // since rounding in V (about 1e-14 mV) moves the root by more than that.
-    if (std::abs(next - x) <= converged || hi - lo <= width) return std::clamp(next, lo, hi);
-    x = next;
-  }
-  return hi;
+  // A Newton step below dt 2^-26 leaves an error of order step^2 / tau, under dt 2^-50: that
+  // step is the last. Waiting for the step itself to reach dt 2^-50 would never end, since
+  // rounding in V (about 1e-14 mV) moves the root by more than that.
+  return bracketed_newton(excess, 0.0, dt_, hermite_start(i, v_old, v_inf, f_lo, f_hi) * dt_,
+                          dt_ * 0x1p-26, dt_ * 0x1p-50, 100);
 }
 
 void LifPopulation::update(std::size_t begin, std::size_t end, Step step,
@@ -317,12 +376,14 @@ void LifPopulation::step_range(std::size_t begin, std::size_t end, Step step,
   const auto quad = static_cast<std::uint64_t>(step) >> 2;
   const auto phase = static_cast<std::size_t>(step & 3);
   const std::size_t n = size();
-  std::vector<double*> delta;
+  // Per call, a handful of ports: on the stack (two calls a step and population otherwise cost
+  // five heap allocations).
+  boost::container::small_vector<double*, 4> delta;
   for (const std::size_t q : delta_ports_) delta.push_back(input.data() + q * n);
   // Current ports have exact propagators for the fixed tau_m; with conductances V relaxes with
   // the step-mean conductance, and every port enters through its step mean.
-  std::vector<lif_kernel::CurrentPort> currents;
-  std::vector<lif_kernel::MeanPort> means;
+  boost::container::small_vector<lif_kernel::CurrentPort, 4> currents;
+  boost::container::small_vector<lif_kernel::MeanPort, 4> means;
   if (!ports_.any_conductance()) {
     for (std::size_t c = 0; c < current_ports_.size(); ++c) {
       const std::size_t q = current_ports_[c];
@@ -338,7 +399,7 @@ void LifPopulation::step_range(std::size_t begin, std::size_t end, Step step,
                        spec.e_rev, is_conductance(spec.kind)});
     }
   }
-  std::vector<lif_kernel::AdvancePort> advance;
+  boost::container::small_vector<lif_kernel::AdvancePort, 4> advance;
   for (std::size_t q = 0; q < ports_.size(); ++q) {
     if (ports_.specs()[q].kind == SynapseKind::delta) continue;
     const SynapsePorts::AdvanceTerms t = ports_.advance_terms(q);
@@ -367,17 +428,17 @@ void LifPopulation::step_range(std::size_t begin, std::size_t end, Step step,
       .seed = seed_,
       .quad = quad,
       .phase = phase,
-      .delta = delta,
-      .currents = currents,
-      .means = means,
-      .advance = advance,
+      .delta = {delta.data(), delta.size()},
+      .currents = {currents.data(), currents.size()},
+      .means = {means.data(), means.size()},
+      .advance = {advance.data(), advance.size()},
       .g_l = g_l_.data(),
       .c_m = c_m_.data(),
       .dt = dt_,
   };
   // The kernel advances the ports of every neuron but the flagged ones, which need the
   // ports' state at the start of the step: they are advanced after they are finished.
-  std::vector<lif_kernel::Rare> rare;
+  lif_kernel::RareList rare;
   bool bad = lif_kernel::membrane_step(args, begin, end, rare);
   for (const lif_kernel::Rare& r : rare) {
     bad |= finish(r.index, r.xi, step, dc, input, spikes);

@@ -79,6 +79,7 @@ class LifPopulation {
   // The crossing time [ms] when every current port is exp_current; f_lo < 0 < f_hi are the
   // excess over V_th at the step's ends.
   double newton_crossing(std::size_t i, double v_old, double v_inf, double f_lo, double f_hi) const;
+  double hermite_start(std::size_t i, double v_old, double v_inf, double f0, double f1) const;
   // V response over h to the current ports' state `offset` ms into the step; decay_m is
   // exp(-h / tau_m), computed once for every port.
   double current_response(std::size_t i, double offset, double h, double decay_m) const;
@@ -111,7 +112,9 @@ class LifPopulation {
   std::vector<double> refractory_;   // [steps] left in the refractory period, fractional
   std::vector<double> spare_noise_;  // [3][n]: the normals of steps 4 quad + 1, 2, 3
   std::vector<std::vector<double>> current_step_;  // [current port][i] propagator of I over dt
-  std::vector<std::vector<double>> rising_step_;   // [current port][i] of alpha's y (0: exp)
+  // [current port][i] exp_current ports: d/dh of that propagator at h = dt (Newton's start)
+  std::vector<std::vector<double>> current_slope_end_;
+  std::vector<std::vector<double>> rising_step_;  // [current port][i] of alpha's y (0: exp)
 };
 
 }  // namespace myelin

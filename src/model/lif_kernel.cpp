@@ -32,7 +32,7 @@ HWY_INLINE hn::Vec<D> constant(D d, const double* p, std::size_t i) {
 // Appends the flagged lanes of neurons [i, i + Lanes(d)), with their normals, to `rare`.
 template <class D>
 HWY_INLINE void append_flagged(D d, hn::Mask<D> flagged, hn::Vec<D> xi, std::size_t i,
-                               std::vector<Rare>& rare) {
+                               RareList& rare) {
   if (hn::AllFalse(d, flagged)) [[likely]]
     return;
   alignas(HWY_MAX_BYTES) std::array<double, max_lanes> xi_lanes;
@@ -48,7 +48,7 @@ HWY_INLINE void append_flagged(D d, hn::Mask<D> flagged, hn::Vec<D> xi, std::siz
 // push_back.
 template <bool Uniform, class D>
 HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_t i,
-                             std::vector<Rare>& rare) {
+                             RareList& rare) {
   using V = hn::Vec<D>;
   const auto param = [&](const double* p) { return constant<Uniform>(d, p, i); };
   const V v_old = hn::LoadU(d, a.v_m + i);
@@ -100,7 +100,9 @@ HWY_INLINE hn::Mask<D> block(D d, const Args& a, const double* xi_at, std::size_
   const V one = hn::Set(d, 1.0);
   const auto clamped = hn::Ge(r, one);
   v = hn::IfThenElse(clamped, param(a.v_reset), v);
-  hn::StoreU(hn::IfThenElse(clamped, hn::Sub(r, one), r), d, a.refractory + i);
+  // Only the clamped lanes change: a masked store leaves the other lines clean (most vectors
+  // have no refractory lane, and each dirty line is written back from L1).
+  hn::BlendedStore(hn::Sub(r, one), clamped, d, a.refractory + i);
   const auto ending = hn::AndNot(clamped, hn::Gt(r, hn::Zero(d)));
   const auto flagged = hn::Or(ending, hn::Gt(v, param(a.v_th)));
   // The flagged lanes keep their stored V_m (checked when it was stored).
@@ -155,7 +157,7 @@ struct ExpArgs {
 
 template <bool Uniform, bool Noisy, std::size_t NC, std::size_t ND, class D>
 HWY_INLINE hn::Mask<D> exp_block(D d, const ExpArgs<NC, ND>& a, const double* xi_at, std::size_t i,
-                                 std::vector<Rare>& rare) {
+                                 RareList& rare) {
   using V = hn::Vec<D>;
   const auto param = [&](const double* p, double uniform) {
     if constexpr (Uniform) {
@@ -192,7 +194,9 @@ HWY_INLINE hn::Mask<D> exp_block(D d, const ExpArgs<NC, ND>& a, const double* xi
   const V one = hn::Set(d, 1.0);
   const auto clamped = hn::Ge(r, one);
   v = hn::IfThenElse(clamped, param(a.v_reset, a.u_v_reset), v);
-  hn::StoreU(hn::IfThenElse(clamped, hn::Sub(r, one), r), d, a.refractory + i);
+  // Only the clamped lanes change: a masked store leaves the other lines clean (most vectors
+  // have no refractory lane, and each dirty line is written back from L1).
+  hn::BlendedStore(hn::Sub(r, one), clamped, d, a.refractory + i);
   const auto ending = hn::AndNot(clamped, hn::Gt(r, hn::Zero(d)));
   const auto flagged = hn::Or(ending, hn::Gt(v, param(a.v_th, a.u_v_th)));
   const auto in_bounds = hn::Or(flagged, hn::Le(hn::Abs(v), hn::Set(d, a.v_bound)));
@@ -265,8 +269,7 @@ HWY_INLINE bool run_range(const Args& a, std::size_t begin, std::size_t end, Blo
 }
 
 template <bool Uniform>
-bool membrane_step_range(const Args& args, std::size_t begin, std::size_t end,
-                         std::vector<Rare>& rare) {
+bool membrane_step_range(const Args& args, std::size_t begin, std::size_t end, RareList& rare) {
   const Args a = args;  // local: see block()
   return run_range(a, begin, end, [&](auto d, const double* xi_at, std::size_t i) {
     return block<Uniform>(d, a, xi_at, i, rare);
@@ -274,7 +277,7 @@ bool membrane_step_range(const Args& args, std::size_t begin, std::size_t end,
 }
 
 template <bool Uniform, bool Noisy, std::size_t NC, std::size_t ND>
-bool exp_range(const Args& a, std::size_t begin, std::size_t end, std::vector<Rare>& rare) {
+bool exp_range(const Args& a, std::size_t begin, std::size_t end, RareList& rare) {
   ExpArgs<NC, ND> f{};
   f.v_m = a.v_m;
   f.refractory = a.refractory;
@@ -308,7 +311,7 @@ bool exp_range(const Args& a, std::size_t begin, std::size_t end, std::vector<Ra
 }
 
 template <bool Uniform, std::size_t NC>
-bool exp_range_nd(const Args& a, std::size_t begin, std::size_t end, std::vector<Rare>& rare) {
+bool exp_range_nd(const Args& a, std::size_t begin, std::size_t end, RareList& rare) {
   const bool noisy = a.noise != Noise::none;
   if (a.delta.empty())
     return noisy ? exp_range<Uniform, true, NC, 0>(a, begin, end, rare)
@@ -318,7 +321,7 @@ bool exp_range_nd(const Args& a, std::size_t begin, std::size_t end, std::vector
 }
 
 template <bool Uniform>
-bool dispatch(const Args& a, std::size_t begin, std::size_t end, std::vector<Rare>& rare) {
+bool dispatch(const Args& a, std::size_t begin, std::size_t end, RareList& rare) {
   // The exp fast path: current ports only, all exp_current (their states are the advanced
   // ports, in the same order), at most two of them and one delta port.
   bool exp_only = !a.general_only && a.means.empty() && a.currents.size() <= 2 &&
@@ -337,8 +340,7 @@ bool dispatch(const Args& a, std::size_t begin, std::size_t end, std::vector<Rar
   }
 }
 
-bool membrane_step_impl(const Args& a, std::size_t begin, std::size_t end,
-                        std::vector<Rare>& rare) {
+bool membrane_step_impl(const Args& a, std::size_t begin, std::size_t end, RareList& rare) {
   return a.uniform ? dispatch<true>(a, begin, end, rare) : dispatch<false>(a, begin, end, rare);
 }
 
@@ -350,7 +352,7 @@ namespace myelin::lif_kernel {
 
 HWY_EXPORT(membrane_step_impl);
 
-bool membrane_step(const Args& args, std::size_t begin, std::size_t end, std::vector<Rare>& rare) {
+bool membrane_step(const Args& args, std::size_t begin, std::size_t end, RareList& rare) {
   return HWY_DYNAMIC_DISPATCH(membrane_step_impl)(args, begin, end, rare);
 }
 

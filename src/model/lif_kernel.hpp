@@ -14,6 +14,7 @@
 // kernel's log, sin and cos from AVX2 on), so a run split over machines of different SIMD
 // generations is reproducible per machine type, not bitwise across them.
 
+#include <boost/container/small_vector.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -99,10 +100,12 @@ struct Rare {
   std::size_t index;
   double xi;
 };
+// A few neurons a step are rare: stack storage spares an allocation per call.
+using RareList = boost::container::small_vector<Rare, 32>;
 
 // Advances the subthreshold, non-refractory-ending neurons of [begin, end) (V_m, the refractory
 // counter and the `advance` ports), appends the others to `rare` in ascending order, untouched,
 // and returns whether some stored V_m is non-finite or beyond v_bound.
-bool membrane_step(const Args& args, std::size_t begin, std::size_t end, std::vector<Rare>& rare);
+bool membrane_step(const Args& args, std::size_t begin, std::size_t end, RareList& rare);
 
 }  // namespace myelin::lif_kernel

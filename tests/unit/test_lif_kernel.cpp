@@ -10,6 +10,8 @@
 #include <cstring>
 #include <numbers>
 #include <numeric>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/random.hpp"
@@ -185,7 +187,7 @@ TEST(LifKernel, SpecialisedKernelsGiveTheGeneralKernelsBits) {
             std::vector<double> v_m, refractory, spare;
             std::vector<std::vector<double>> ports;
             std::vector<std::vector<double>> input;  // [port][i], then the delta row
-            std::vector<lif_kernel::Rare> rare;
+            lif_kernel::RareList rare;
             bool bad = false;
           };
           const auto initial = [&] {
@@ -445,19 +447,22 @@ TEST(NoiseKernel, NormalsAreStandardNormal) {
 
 // The crossing time of a neuron driven by an exp_current port against a fine bisection of the
 // closed-form trajectory V(h) = V_inf + (V0 - V_inf) e^(-h/tau_m) + I0 P21(h).
-TEST(LifKernel, CrossingFractionOfCurrentPortMatchesBisection) {
-  const double dt = 0.1, tau_m = 10.0, c_m = 250.0, tau_s = 2.0, v0 = -55.3, i0 = 4000.0;
+// One undriven LIF neuron (E_L -70 mV, V_th -55 mV, t_ref 0.73 ms) starting at v0, dt 0.1 ms.
+LifPopulation single_neuron(double tau_m, double c_m, double v0, std::vector<PortSpec> ports) {
   auto pop = config(1, false);
   pop.params["I_e"] = ParamValue::constant(0.0);
   pop.params["tau_m"] = ParamValue::constant(tau_m);
   pop.params["C_m"] = ParamValue::constant(c_m);
   pop.params["V_m"] = ParamValue::constant(v0);
-  const auto g = gids(1);
-  LifPopulation lif(pop, g, 100,
-                    ModelContext{.dt = dt,
-                                 .seed = 1,
-                                 .v_bound = 1e4,
-                                 .ports = {PortSpec{SynapseKind::exp_current, tau_s, 0.0}}});
+  return LifPopulation(
+      pop, gids(1), 100,
+      ModelContext{.dt = 0.1, .seed = 1, .v_bound = 1e4, .ports = std::move(ports)});
+}
+
+TEST(LifKernel, CrossingFractionOfCurrentPortMatchesBisection) {
+  const double dt = 0.1, tau_m = 10.0, c_m = 250.0, tau_s = 2.0, v0 = -55.3, i0 = 4000.0;
+  LifPopulation lif =
+      single_neuron(tau_m, c_m, v0, {PortSpec{SynapseKind::exp_current, tau_s, 0.0}});
   std::vector<Spike> spikes;
   Health health;
   lif.update(0, 1, 0, std::vector<double>{i0}, spikes, health);  // I0 arrives at the end of step 0
@@ -480,6 +485,57 @@ TEST(LifKernel, CrossingFractionOfCurrentPortMatchesBisection) {
     if (a.name == "refractory") {
       EXPECT_NEAR(a.real[0], 7.3 - (1.0 - hi / dt), 1e-12);
     }
+}
+
+// Two exp_current ports, an excitatory and an inhibitory one, over a grid of states that cross
+// early, late and grazing (the inhibition bends the trajectory): Newton from its cubic start
+// must land on a fine bisection of the closed form every time, including tau_s == tau_m (the
+// propagator's a -> 0 branch).
+TEST(LifKernel, CrossingWithTwoExpPortsMatchesBisection) {
+  const double dt = 0.1, tau_m = 20.0, c_m = 250.0, v_th = -55.0, e_l = -70.0;
+  const auto propagator = [&](double h, double tau_s) {
+    const double a = 1.0 / tau_s - 1.0 / tau_m;
+    if (a == 0.0) return h * std::exp(-h / tau_m) / c_m;
+    return -std::exp(-h / tau_m) * std::expm1(-a * h) / (a * c_m);
+  };
+  int crossings = 0;
+  for (const auto& [tau_e, tau_i] : {std::pair{5.0, 10.0}, std::pair{20.0, 3.0}}) {
+    for (const double v0 : {-56.0, -55.5, -55.05}) {
+      for (const double i_e : {2000.0, 6000.0, 20000.0}) {
+        for (const double i_i : {0.0, -1500.0, -5000.0}) {
+          LifPopulation lif = single_neuron(tau_m, c_m, v0,
+                                            {PortSpec{SynapseKind::exp_current, tau_e, 0.0},
+                                             PortSpec{SynapseKind::exp_current, tau_i, 0.0}});
+          std::vector<Spike> spikes;
+          Health health;
+          lif.update(0, 1, 0, std::vector<double>{i_e, i_i}, spikes, health);
+          lif.update(0, 1, 1, std::vector<double>{0.0, 0.0}, spikes, health);
+          const double v_start = e_l + (v0 - e_l) * std::exp(-dt / tau_m);
+          const auto v = [&](double h) {
+            return e_l + (v_start - e_l) * std::exp(-h / tau_m) + i_e * propagator(h, tau_e) +
+                   i_i * propagator(h, tau_i);
+          };
+          const std::string where = "tau_s " + std::to_string(tau_e) + "/" + std::to_string(tau_i) +
+                                    " V0 " + std::to_string(v0) + " I " + std::to_string(i_e) +
+                                    "/" + std::to_string(i_i);
+          if (!(v(dt) > v_th)) {
+            EXPECT_TRUE(spikes.empty()) << where;
+            continue;
+          }
+          ASSERT_EQ(spikes.size(), 1u) << where;
+          ++crossings;
+          double lo = 0.0, hi = dt;
+          for (int it = 0; it < 200; ++it) (v(0.5 * (lo + hi)) > v_th ? hi : lo) = 0.5 * (lo + hi);
+          EXPECT_EQ(spikes[0].step, 1) << where;
+          for (const StateArray& a : lif.state())
+            if (a.name == "refractory") {
+              EXPECT_NEAR(a.real[0], 7.3 - (1.0 - hi / dt), 1e-11) << where;
+            }
+        }
+      }
+    }
+  }
+  EXPECT_GE(crossings, 20);
 }
 
 }  // namespace
