@@ -5,26 +5,29 @@
 // read). The postsynaptic trace just after each spike is kept here once per kernel instead of in
 // every synapse: it depends on the target's spikes alone. Pure data; no MPI/OpenMP.
 //
-// Each spike is one record of 2 + kernels words, [step][readers][y per kernel], in one array:
-// a synapse that reads a spike needs its step, its reader count and its trace, and a record puts
-// them in one cache line (three arrays cost three misses per event on a random target).
+// Each spike is one record of 2 + kernels words, [step][readers][y per kernel], in a ring whose
+// capacity is a power of two: a synapse that reads a spike needs its step, its reader count and
+// its trace, and a record puts them in one cache line (three arrays cost three misses per event
+// on a random target). The header is 32 bytes and 32-byte aligned, so reading it touches one
+// line; a ring never moves its records when it forgets, only when it grows.
 
 #include <bit>
 #include <cstdint>
+#include <memory>
 #include <span>
-#include <vector>
 
 #include "myelin/types.hpp"
 
 namespace myelin {
 
-class PostHistory {
+class alignas(32) PostHistory {
  public:
-  explicit PostHistory(std::size_t kernels = 1) : stride_(2 + kernels) {}
+  explicit PostHistory(std::size_t kernels = 1)
+      : stride_(static_cast<std::uint32_t>(2 + kernels)) {}
 
   // Sequence number of the oldest spike kept (spikes are numbered from 0 in order).
   std::uint64_t first() const { return first_; }
-  std::size_t size() const { return words_.size() / stride_ - head_; }
+  std::size_t size() const { return count_; }
   // Spike k of those kept, oldest first (k < size()).
   Step step(std::size_t k) const { return std::bit_cast<Step>(words_[at(k)]); }
   std::uint64_t readers(std::size_t k) const { return words_[at(k) + 1]; }
@@ -46,9 +49,8 @@ class PostHistory {
   void restore(std::uint64_t first, std::span<const Step> steps,
                std::span<const std::uint64_t> readers, std::span<const double> y) {
     const std::size_t kernels = stride_ - 2;
-    words_.clear();
-    head_ = 0;
     first_ = first;
+    count_ = 0;
     for (std::size_t k = 0; k < steps.size(); ++k) {
       push(steps[k], y.subspan(k * kernels, kernels));
       words_[at(k) + 1] = readers[k];
@@ -58,38 +60,57 @@ class PostHistory {
   // Hints the cache about the records a synapse reads: the oldest and the newest (a history
   // holds a few spikes, so these two lines cover it most of the time).
   void prefetch() const {
-    if (words_.empty()) return;
-    __builtin_prefetch(words_.data() + at(0), 1);
-    __builtin_prefetch(words_.data() + words_.size() - stride_, 1);
+    if (count_ == 0) return;
+    __builtin_prefetch(words_.get() + at(0), 1);
+    __builtin_prefetch(words_.get() + at(count_ - 1), 1);
   }
 
  private:
-  std::size_t at(std::size_t k) const { return (head_ + k) * stride_; }
+  static constexpr std::uint32_t initial_capacity = 8;  // records; a target keeps 2-7 typically
+
+  std::size_t at(std::size_t k) const {
+    return static_cast<std::size_t>((first_ + k) & (capacity_ - 1)) * stride_;
+  }
 
   void push(Step step, std::span<const double> y) {
-    words_.push_back(std::bit_cast<std::uint64_t>(step));
-    words_.push_back(0);
-    for (const double v : y) words_.push_back(std::bit_cast<std::uint64_t>(v));
+    if (count_ == capacity_) grow();
+    std::uint64_t* record = words_.get() + at(count_);
+    record[0] = std::bit_cast<std::uint64_t>(step);
+    record[1] = 0;
+    for (std::size_t r = 0; r < y.size(); ++r) record[2 + r] = std::bit_cast<std::uint64_t>(y[r]);
+    ++count_;
+  }
+
+  // Twice the capacity; each record moves to its place in the larger ring.
+  void grow() {
+    const std::uint32_t capacity = capacity_ == 0 ? initial_capacity : 2 * capacity_;
+    auto words = std::make_unique<std::uint64_t[]>(std::size_t{capacity} * stride_);
+    for (std::size_t k = 0; k < count_; ++k) {
+      const std::uint64_t* from = words_.get() + at(k);
+      std::uint64_t* to =
+          words.get() + static_cast<std::size_t>((first_ + k) & (capacity - 1)) * stride_;
+      for (std::uint32_t w = 0; w < stride_; ++w) to[w] = from[w];
+    }
+    words_ = std::move(words);
+    capacity_ = capacity;
   }
 
   // Drops the oldest spike while it and the next one are read by every synapse (`readers`); the
-  // newest read spike stays, for its trace. Forgotten records are erased in bulk once they are
-  // half of the array.
+  // newest read spike stays, for its trace.
   void forget(std::uint64_t readers) {
-    while (size() >= 2 && this->readers(0) == readers && this->readers(1) == readers) {
-      ++head_;
+    while (count_ >= 2 && this->readers(0) == readers && this->readers(1) == readers) {
       ++first_;
-    }
-    if (head_ >= 4 && 2 * head_ * stride_ >= words_.size()) {
-      words_.erase(words_.begin(), words_.begin() + static_cast<std::ptrdiff_t>(head_ * stride_));
-      head_ = 0;
+      --count_;
     }
   }
 
-  std::vector<std::uint64_t> words_;
-  std::size_t head_ = 0;     // records before it are forgotten
-  std::uint64_t first_ = 0;  // sequence number of the record at head_
-  std::size_t stride_;       // words per record: step, readers, one trace per kernel
+  std::unique_ptr<std::uint64_t[]> words_;  // capacity_ records of stride_ words
+  std::uint64_t first_ = 0;                 // sequence number of the oldest record kept
+  std::uint32_t count_ = 0;                 // records kept
+  std::uint32_t capacity_ = 0;              // a power of two (0: nothing allocated yet)
+  std::uint32_t stride_;                    // words per record: step, readers, one trace per kernel
 };
+
+static_assert(sizeof(PostHistory) == 32);
 
 }  // namespace myelin

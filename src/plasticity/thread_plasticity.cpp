@@ -12,11 +12,20 @@ ThreadPlasticity::ThreadPlasticity(ThreadPlasticSynapses& synapses, const Source
       weights_(std::move(synapses.weight)),
       next_post_(weights_.size(), 0),
       trace_of_(weights_.size(), 0),
-      history_(synapses.post_gid.size(), PostHistory(kernels.size())),
       due_(static_cast<std::size_t>(ring_slots)),
       mask_(ring_slots - 1),
       n_kernels_(kernels.size()) {
   synapses.weight.clear();
+  history_.reserve(synapses.post_gid.size());  // move-only: built one by one
+  for (std::size_t post = 0; post < synapses.post_gid.size(); ++post)
+    history_.emplace_back(kernels.size());
+  // post_gid ascends; the thread's targets span a gid range about as large as its neurons.
+  if (!synapses.post_gid.empty()) {
+    first_post_gid_ = synapses.post_gid.front();
+    post_of_gid_.assign(synapses.post_gid.back() - first_post_gid_ + 1, no_post);
+    for (std::size_t post = 0; post < synapses.post_gid.size(); ++post)
+      post_of_gid_[synapses.post_gid[post] - first_post_gid_] = static_cast<std::uint32_t>(post);
+  }
   // One presynaptic trace per (row, delay, rule): rows hold a few distinct delays at most, so a
   // short list per row finds them.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> row_groups;  // (delay << 8 | rule, trace)
@@ -122,10 +131,9 @@ void ThreadPlasticity::process_step(Step step, std::span<double> input) {
 void ThreadPlasticity::record_post(std::span<const Spike> spikes) {
   if (history_.empty()) return;
   for (const Spike& spike : spikes) {
-    const auto it =
-        std::lower_bound(synapses_.post_gid.begin(), synapses_.post_gid.end(), spike.gid);
-    if (it == synapses_.post_gid.end() || *it != spike.gid) continue;
-    const auto post = static_cast<std::size_t>(it - synapses_.post_gid.begin());
+    if (spike.gid < first_post_gid_ || spike.gid - first_post_gid_ >= post_of_gid_.size()) continue;
+    const std::uint32_t post = post_of_gid_[spike.gid - first_post_gid_];
+    if (post == no_post) continue;
     PostHistory& h = history_[post];
     // The trace of every kernel just after this spike, from the one after the previous spike
     // (arrival times differ by the same steps as spike times: the dendritic delay cancels).

@@ -73,6 +73,9 @@ class ThreadPlasticity {
   Step mask_;
   std::size_t n_kernels_;
   std::vector<double> y_after_;  // record_post's scratch: one trace per kernel
+  static constexpr std::uint32_t no_post = ThreadPlasticSynapses::no_post;
+  Gid first_post_gid_ = 0;
+  std::vector<std::uint32_t> post_of_gid_;  // [gid - first_post_gid_] index into history_
 };
 
 }  // namespace myelin
