@@ -431,8 +431,9 @@ void Simulation::run_epochs(ResultSink& sink, const ProgressFn& progress) {
             if (stopping) stopped_at_ = end;
           }
           if (progress) {
+            // master_mark is the clock read that ended the output phase: no read of its own.
             progress(static_cast<double>(end) * dt, static_cast<double>(total_steps) * dt,
-                     std::chrono::duration<double>(PhaseTimes::Clock::now() - loop_start).count());
+                     std::chrono::duration<double>(master_mark - loop_start).count());
           }
         } catch (...) {
           failure = std::current_exception();

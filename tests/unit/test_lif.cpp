@@ -86,19 +86,33 @@ TEST(Lif, NoiseHasTheStatedStationarySd) {
   EXPECT_NEAR(sd, 2.0, 0.1);  // SE of an SD estimate from 2000 samples: ~1.6 %
 }
 
-TEST(Lif, RunawayVoltageIsReportedWithNeuronAndStep) {
-  const auto pop = lif_config(3, {{"V_th", 1e9}});
+// Three neurons with v_bound = 500 mV through step 7, with `input` on their delta port.
+Health health_after_step_7(const PopulationSpec& pop, std::vector<double> input) {
   const auto gids = iota_gids(3);
   LifPopulation lif(pop, gids, 0,
                     ModelContext{.dt = 0.1, .seed = 1, .v_bound = 500.0, .ports = {}});
-  std::vector<double> input{0.0, 1000.0, 0.0};
   std::vector<Spike> spikes;
   Health health;
   lif.update(0, 3, 7, input, spikes, health);
+  return health;
+}
+
+TEST(Lif, RunawayVoltageIsReportedWithNeuronAndStep) {
+  const Health health = health_after_step_7(lif_config(3, {{"V_th", 1e9}}), {0.0, 1000.0, 0.0});
   ASSERT_TRUE(health.failed);
   EXPECT_EQ(health.gid, 1u);
   EXPECT_EQ(health.step, 7);
   EXPECT_GT(health.value, 500.0);
+}
+
+// The other way out of bounds: a strong inhibitory jump drives neuron 1 below -v_bound, where
+// no threshold flags it for the scalar path; the vector kernel's check must.
+TEST(Lif, NegativeRunawayIsReportedWithNeuronAndStep) {
+  const Health health = health_after_step_7(lif_config(3, {}), {0.0, -1000.0, 0.0});
+  ASSERT_TRUE(health.failed);
+  EXPECT_EQ(health.gid, 1u);
+  EXPECT_EQ(health.step, 7);
+  EXPECT_LT(health.value, -500.0);
 }
 
 }  // namespace
