@@ -147,7 +147,6 @@ struct ExpArgs {
   std::array<double, NC> decay_syn;
   std::array<double*, ND> delta;
   double dc, v_bound;
-  bool clear_input;
   // Uniform populations: the constants themselves, which the compiler keeps in registers
   // (through the pointers above it would reload them after every store). u_v_inf includes the
   // step's DC drive, v_inf + dc_gain dc, rounded as the vector lanes would round it.
@@ -155,7 +154,7 @@ struct ExpArgs {
   std::array<double, NC> u_step;
 };
 
-template <bool Uniform, bool Noisy, std::size_t NC, std::size_t ND, class D>
+template <bool Uniform, bool Noisy, bool Clear, std::size_t NC, std::size_t ND, class D>
 HWY_INLINE hn::Mask<D> exp_block(D d, const ExpArgs<NC, ND>& a, const double* xi_at, std::size_t i,
                                  RareList& rare) {
   using V = hn::Vec<D>;
@@ -207,9 +206,9 @@ HWY_INLINE hn::Mask<D> exp_block(D d, const ExpArgs<NC, ND>& a, const double* xi
   for (std::size_t c = 0; c < NC; ++c) {
     w[c] = hn::LoadU(d, a.input[c] + i);
     hn::StoreU(hn::Add(hn::Mul(state[c], hn::Set(d, a.decay_syn[c])), w[c]), d, a.state[c] + i);
-    if (a.clear_input) hn::StoreU(hn::Zero(d), d, a.input[c] + i);
+    if constexpr (Clear) hn::StoreU(hn::Zero(d), d, a.input[c] + i);
   }
-  if (a.clear_input)
+  if constexpr (Clear)
     for (std::size_t k = 0; k < ND; ++k) hn::StoreU(hn::Zero(d), d, a.delta[k] + i);
   if (!hn::AllFalse(d, flagged)) [[unlikely]] {
     constexpr std::size_t rows = 1 + 2 * NC + ND;  // V_m; each port's state and input; deltas
@@ -223,9 +222,9 @@ HWY_INLINE hn::Mask<D> exp_block(D d, const ExpArgs<NC, ND>& a, const double* xi
     keep(v_old, a.v_m + i);
     for (std::size_t c = 0; c < NC; ++c) {
       keep(state[c], a.state[c] + i);
-      if (a.clear_input) keep(w[c], a.input[c] + i);
+      if constexpr (Clear) keep(w[c], a.input[c] + i);
     }
-    if (a.clear_input)
+    if constexpr (Clear)
       for (std::size_t k = 0; k < ND; ++k) keep(delta_in[k], a.delta[k] + i);
     std::array<std::uint8_t, (max_lanes + 7) / 8> bits{};
     hn::StoreMaskBits(d, flagged, bits.data());
@@ -289,7 +288,6 @@ bool exp_range(const Args& a, std::size_t begin, std::size_t end, RareList& rare
   f.noise_step = a.noise_step;
   f.dc = a.dc;
   f.v_bound = a.v_bound;
-  f.clear_input = a.clear_input;
   if (Uniform) {
     f.u_v_inf = a.dc != 0.0 ? a.v_inf[0] + a.dc_gain[0] * a.dc : a.v_inf[0];
     f.u_decay = a.decay[0];
@@ -305,8 +303,13 @@ bool exp_range(const Args& a, std::size_t begin, std::size_t end, RareList& rare
     f.decay_syn[c] = a.advance[c].decay;
   }
   for (std::size_t k = 0; k < ND; ++k) f.delta[k] = a.delta[k];
+  // Clearing as a template parameter: a run-time flag cost a test and branch per vector.
+  if (a.clear_input)
+    return run_range(a, begin, end, [&](auto d, const double* xi_at, std::size_t i) {
+      return exp_block<Uniform, Noisy, true>(d, f, xi_at, i, rare);
+    });
   return run_range(a, begin, end, [&](auto d, const double* xi_at, std::size_t i) {
-    return exp_block<Uniform, Noisy>(d, f, xi_at, i, rare);
+    return exp_block<Uniform, Noisy, false>(d, f, xi_at, i, rare);
   });
 }
 
