@@ -19,8 +19,10 @@ ThreadPlasticity::ThreadPlasticity(ThreadPlasticSynapses& synapses, const Source
   history_.reserve(synapses.post_gid.size());  // move-only: built one by one
   for (std::size_t post = 0; post < synapses.post_gid.size(); ++post)
     history_.emplace_back(kernels.size());
-  // post_gid ascends; the thread's targets span a gid range about as large as its neurons.
-  if (!synapses.post_gid.empty()) {
+  // A gid-indexed table of the targets where their gids are dense (a contiguous partition): a
+  // table over a scattered set would grow with the network, not with this thread's share.
+  if (!synapses.post_gid.empty() &&
+      synapses.post_gid.back() - synapses.post_gid.front() < 4 * synapses.post_gid.size() + 64) {
     first_post_gid_ = synapses.post_gid.front();
     post_of_gid_.assign(synapses.post_gid.back() - first_post_gid_ + 1, no_post);
     for (std::size_t post = 0; post < synapses.post_gid.size(); ++post)
@@ -128,11 +130,21 @@ void ThreadPlasticity::process_step(Step step, std::span<double> input) {
   due.clear();
 }
 
+std::uint32_t ThreadPlasticity::post_of(Gid gid) const {
+  if (!post_of_gid_.empty())
+    return gid < first_post_gid_ || gid - first_post_gid_ >= post_of_gid_.size()
+               ? no_post
+               : post_of_gid_[gid - first_post_gid_];
+  const auto it = std::lower_bound(synapses_.post_gid.begin(), synapses_.post_gid.end(), gid);
+  return it == synapses_.post_gid.end() || *it != gid
+             ? no_post
+             : static_cast<std::uint32_t>(it - synapses_.post_gid.begin());
+}
+
 void ThreadPlasticity::record_post(std::span<const Spike> spikes) {
   if (history_.empty()) return;
   for (const Spike& spike : spikes) {
-    if (spike.gid < first_post_gid_ || spike.gid - first_post_gid_ >= post_of_gid_.size()) continue;
-    const std::uint32_t post = post_of_gid_[spike.gid - first_post_gid_];
+    const std::uint32_t post = post_of(spike.gid);
     if (post == no_post) continue;
     PostHistory& h = history_[post];
     // The trace of every kernel just after this spike, from the one after the previous spike

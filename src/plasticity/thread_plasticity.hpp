@@ -75,7 +75,10 @@ class ThreadPlasticity {
   std::vector<double> y_after_;  // record_post's scratch: one trace per kernel
   static constexpr std::uint32_t no_post = ThreadPlasticSynapses::no_post;
   Gid first_post_gid_ = 0;
-  std::vector<std::uint32_t> post_of_gid_;  // [gid - first_post_gid_] index into history_
+  std::vector<std::uint32_t> post_of_gid_;  // [gid - first_post_gid_] index into history_, or
+                                            // empty: the targets' gids are too sparse for it
+  // The index into history_ of target `gid`, or no_post.
+  std::uint32_t post_of(Gid gid) const;
 };
 
 }  // namespace myelin

@@ -183,6 +183,46 @@ TEST(Stdp, SynapsesSharingATargetEndAsEachAlone) {
   EXPECT_LT(longest_history, 20U);
 }
 
+// Source 0 onto two targets, `second` the gid of the one that spikes. Adjacent gids take the
+// gid-indexed table of targets, scattered ones the binary search: the same weights either way.
+std::vector<double> two_targets(Gid second) {
+  ThreadPlasticSynapses syn;
+  syn.row_begin = {0, 2};
+  syn.synapse = {{0, 20, 0}, {1, 20, 0}};
+  syn.weight = {0.5, 0.5};
+  syn.column = {0, 1};
+  syn.post_of = {0, 1};
+  syn.post_gid = {1, second};
+  syn.incoming = {1, 1};
+  const std::vector<StdpKernel> kernels = {
+      StdpKernel::from(params(StdpRule::additive, StdpPairing::all_to_all), dt, 0)};
+  SourceIndex sources(1);
+  sources.mark(0);
+  sources.finalise();
+  ThreadPlasticity plastic(syn, sources, kernels, 256);
+  std::vector<double> input(2, 0.0);
+  for (Step step = 0; step <= 2000; ++step) {
+    plastic.process_step(step, input);
+    if (step % 300 == 150) {
+      const Spike spike{step, second};
+      plastic.record_post({&spike, 1});
+    }
+    if (step % 200 == 0) {
+      const Spike spike{step, 0};
+      plastic.enqueue({&spike, 1});
+    }
+  }
+  return {plastic.weight(0), plastic.weight(1)};
+}
+
+TEST(Stdp, TargetsWithScatteredGidsFindTheirHistories) {
+  const std::vector<double> adjacent = two_targets(2);
+  const std::vector<double> scattered = two_targets(50'000'000);
+  EXPECT_EQ(adjacent[0], 0.5);  // its target never spikes
+  EXPECT_NE(adjacent[1], 0.5);
+  EXPECT_EQ(scattered, adjacent);
+}
+
 TEST(Stdp, HardBoundsClipSoftBoundsApproach) {
   Protocol p{params(StdpRule::additive, StdpPairing::all_to_all), 10, 0, 0.95};
   p.params.A_plus = 0.2;
